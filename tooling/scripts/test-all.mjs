@@ -63,7 +63,7 @@ if (summaries.length === 0) {
 		const report = join(dir, ".reports", "vitest.json");
 		if ((task.task === "test" || task.task === "test:consumers") && existsSync(report)) {
 			const r = JSON.parse(readFileSync(report, "utf8"));
-			let p = r.numPassedTests ?? 0;
+			const p = r.numPassedTests ?? 0;
 			let f = r.numFailedTests ?? 0;
 			if (!ok && f === 0) f = 1; // the task failed outside any test case
 			passed += p;
