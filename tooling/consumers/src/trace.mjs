@@ -1,8 +1,8 @@
-// Every public entry, required as CommonJS from the built output, with one real call each.
-const assert = require("node:assert/strict");
-const trace = require("@xshl/trace");
-const traceErrors = require("@xshl/trace/errors");
-const tracePkg = require("@xshl/trace/package.json");
+// Every public entry, imported as ESM from the built output, with one real call each.
+import assert from "node:assert/strict";
+import * as trace from "@xshl/trace";
+import * as traceErrors from "@xshl/trace/errors";
+import tracePkg from "@xshl/trace/package.json" with { type: "json" };
 
 const jti = "b5a1f6f4-3c1e-4d7e-9a8c-2f6d1e0c9b7a";
 const t = new trace.Trace("ua", "salt");
@@ -15,4 +15,4 @@ assert.equal(trace.TraceError, traceErrors.TraceError);
 assert.throws(() => new trace.Trace(1.5), { code: "ERR_TRACE_PART_UNSUPPORTED" });
 assert.equal(tracePkg.name, "@xshl/trace");
 
-console.log("cjs ok");
+console.log("ok");
