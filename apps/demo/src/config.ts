@@ -1,0 +1,239 @@
+/**
+ * Environment configuration, validated with zod at start. Every bad value gets its own
+ * message naming the variable; `loadConfig` throws a {@link ConfigError} listing them all.
+ */
+import { isIP } from "node:net";
+import { fileURLToPath } from "node:url";
+import * as z from "zod";
+
+const bool = (name: string, fallback: boolean) =>
+	z
+		.enum(["true", "false", "1", "0", "yes", "no"], {
+			error: `${name} must be one of true, false, 1, 0, yes, no`,
+		})
+		.optional()
+		.transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+	z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === "") return fallback;
+			const n = Number(v);
+			if (!Number.isInteger(n) || n < min || n > max) {
+				ctx.addIssue({ code: "custom", message: `${name} must be an integer in [${min}, ${max}]` });
+				return z.NEVER;
+			}
+			return n;
+		});
+
+const url = (name: string, protocols: string[]) =>
+	z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === "") return undefined;
+			try {
+				const u = new URL(v);
+				if (!protocols.includes(u.protocol)) throw new Error("protocol");
+				return u.toString();
+			} catch {
+				ctx.addIssue({
+					code: "custom",
+					message: `${name} must be a URL with protocol ${protocols.join(" or ")}`,
+				});
+				return z.NEVER;
+			}
+		});
+
+const list = z
+	.string()
+	.optional()
+	.transform((v) =>
+		(v ?? "")
+			.split(",")
+			.map((s) => s.trim())
+			.filter(Boolean),
+	);
+
+const defaultUsersFile = fileURLToPath(new URL("../data/users.json", import.meta.url));
+
+const EnvSchema = z.object({
+	HOST: z
+		.string()
+		.optional()
+		.transform((v) => v || "127.0.0.1"),
+	PORT: int("PORT", 3000, 0, 65535),
+	PUBLIC_ORIGIN: url("PUBLIC_ORIGIN", ["http:", "https:"]),
+	ALLOWED_ORIGINS: list,
+	AUDIENCE: z
+		.string()
+		.optional()
+		.transform((v) => v || "xshl-demo"),
+	APP_NAME: z
+		.string()
+		.optional()
+		.transform((v) => v || "xshl-demo"),
+	SIGNING_ALG: z
+		.enum(["ES256", "EdDSA", "RS256", "PS256"], {
+			error: "SIGNING_ALG must be one of ES256, EdDSA, RS256, PS256",
+		})
+		.optional()
+		.transform((v) => v ?? "ES256"),
+	ENCRYPTION_ALG: z
+		.enum(["ECDH-ES+A256KW", "RSA-OAEP-256"], {
+			error: "ENCRYPTION_ALG must be one of ECDH-ES+A256KW, RSA-OAEP-256",
+		})
+		.optional()
+		.transform((v) => v ?? "ECDH-ES+A256KW"),
+	ACCESS_TOKEN_TTL: int("ACCESS_TOKEN_TTL", 120, 10, 900),
+	MAX_AUTH_AGE: int("MAX_AUTH_AGE", 600, 1, 86_400),
+	REDIS_URL: url("REDIS_URL", ["redis:", "rediss:"]),
+	REDIS_PREFIX: z
+		.string()
+		.optional()
+		.transform((v) => v || "xshl:demo:")
+		.pipe(
+			z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX must match [A-Za-z0-9:_-]{1,64}"),
+		),
+	REDIS_TIMEOUT_MS: int("REDIS_TIMEOUT_MS", 250, 10, 10_000),
+	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),
+	ISSUER: z.string().optional(),
+	COOKIE_SECURE: bool("COOKIE_SECURE", true),
+	TRACE_IP: bool("TRACE_IP", false),
+	TRUST_PROXY: bool("TRUST_PROXY", false),
+	INTROSPECT_CLIENTS: list.pipe(
+		z.array(
+			z
+				.string()
+				.regex(
+					/^[A-Za-z0-9._-]{1,64}:[^\s]{16,256}$/,
+					"INTROSPECT_CLIENTS entries must be id:secret with a secret of at least 16 characters",
+				),
+		),
+	),
+	USERS_FILE: z
+		.string()
+		.optional()
+		.transform((v) => v || defaultUsersFile),
+	LOGIN_RATE_LIMIT: int("LOGIN_RATE_LIMIT", 10, 1, 10_000),
+	REFRESH_RATE_LIMIT: int("REFRESH_RATE_LIMIT", 30, 1, 10_000),
+	BODY_LIMIT: int("BODY_LIMIT", 16_384, 1024, 1_048_576),
+	LOG_LEVEL: z
+		.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+			error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+		})
+		.optional()
+		.transform((v) => v ?? "info"),
+});
+
+/** The validated configuration the app runs with. */
+export interface DemoConfig {
+	host: string;
+	port: number;
+	/** Origin the page is served from; the `iss` claim and the first allowed CSRF origin. */
+	publicOrigin: string;
+	allowedOrigins: string[];
+	issuer: string;
+	audience: string;
+	app: string;
+	signingAlg: "ES256" | "EdDSA" | "RS256" | "PS256";
+	encryptionAlg: "ECDH-ES+A256KW" | "RSA-OAEP-256";
+	accessTokenTtl: number;
+	maxAuthAge: number;
+	redisUrl: string | undefined;
+	redisPrefix: string;
+	redisTimeoutMs: number;
+	/** Set: resource-server mode (verify only, through the issuer's JWKS). */
+	issuerJwksUrl: string | undefined;
+	cookieSecure: boolean;
+	traceIp: boolean;
+	trustProxy: boolean;
+	introspectClients: Map<string, string>;
+	usersFile: string;
+	loginRateLimit: number;
+	refreshRateLimit: number;
+	bodyLimit: number;
+	logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** Thrown by {@link loadConfig}; `issues` holds one message per bad variable. */
+export class ConfigError extends Error {
+	readonly code = "ERR_DEMO_CONFIG" as const;
+	readonly issues: string[];
+	constructor(issues: string[]) {
+		super(`Invalid configuration:\n  - ${issues.join("\n  - ")}`);
+		this.name = "ConfigError";
+		this.issues = issues;
+	}
+}
+
+/** True for `localhost`, 127.0.0.0/8 and ::1. */
+export function isLoopback(host: string): boolean {
+	if (host === "localhost") return true;
+	const h = host.replace(/^\[|\]$/g, "");
+	if (isIP(h) === 4) return h.startsWith("127.");
+	if (isIP(h) === 6) return h === "::1";
+	return false;
+}
+
+/**
+ * Validate the environment.
+ *
+ * @param env - usually `process.env`.
+ * @returns the configuration.
+ * @throws {ConfigError} `ERR_DEMO_CONFIG` with one line per bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): DemoConfig {
+	const parsed = EnvSchema.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((i) => {
+				const key = String(i.path[0] ?? "");
+				return i.message.startsWith(key) ? i.message : `${key}: ${i.message}`;
+			}),
+		);
+	}
+	const e = parsed.data;
+	const issues: string[] = [];
+	if (!e.COOKIE_SECURE && !isLoopback(e.HOST)) {
+		issues.push("COOKIE_SECURE=false is only allowed when HOST is a loopback address");
+	}
+	const clients = new Map<string, string>();
+	for (const entry of e.INTROSPECT_CLIENTS) {
+		const at = entry.indexOf(":");
+		clients.set(entry.slice(0, at), entry.slice(at + 1));
+	}
+	if (issues.length) throw new ConfigError(issues);
+	const hostForUrl = e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST;
+	const publicOrigin = e.PUBLIC_ORIGIN
+		? new URL(e.PUBLIC_ORIGIN).origin
+		: `http://${hostForUrl}:${e.PORT}`;
+	return {
+		host: e.HOST,
+		port: e.PORT,
+		publicOrigin,
+		allowedOrigins: [publicOrigin, ...e.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, ""))],
+		issuer: e.ISSUER || publicOrigin,
+		audience: e.AUDIENCE,
+		app: e.APP_NAME,
+		signingAlg: e.SIGNING_ALG,
+		encryptionAlg: e.ENCRYPTION_ALG,
+		accessTokenTtl: e.ACCESS_TOKEN_TTL,
+		maxAuthAge: e.MAX_AUTH_AGE,
+		redisUrl: e.REDIS_URL,
+		redisPrefix: e.REDIS_PREFIX,
+		redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+		issuerJwksUrl: e.ISSUER_JWKS_URL,
+		cookieSecure: e.COOKIE_SECURE,
+		traceIp: e.TRACE_IP,
+		trustProxy: e.TRUST_PROXY,
+		introspectClients: clients,
+		usersFile: e.USERS_FILE,
+		loginRateLimit: e.LOGIN_RATE_LIMIT,
+		refreshRateLimit: e.REFRESH_RATE_LIMIT,
+		bodyLimit: e.BODY_LIMIT,
+		logLevel: e.LOG_LEVEL,
+	};
+}

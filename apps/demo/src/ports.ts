@@ -1,0 +1,105 @@
+/**
+ * What the routes need from the packages. `wiring.ts` implements these with @xshl/keys,
+ * @xshl/session-core, @xshl/jwe and @xshl/session-store; routes and tests only see this.
+ */
+import type { Trace } from "@xshl/trace";
+
+/** Claims of a demo access token (after verification). */
+export interface AccessClaims {
+	iss: string;
+	sub: string;
+	aud: string | string[];
+	exp: number;
+	iat: number;
+	nbf: number;
+	jti: string;
+	sid: string;
+	trace: string;
+	auth_time: number;
+	scope?: string;
+	roles?: string[];
+	[claim: string]: unknown;
+}
+
+/** A verified token: its protected header and claims. */
+export interface Verified {
+	header: { alg: string; kid?: string; typ?: string; [k: string]: unknown };
+	claims: AccessClaims;
+}
+
+/** Signs access tokens and publishes the public keys (issuer mode only). */
+export interface Issuer {
+	issue(input: {
+		sub: string;
+		sid: string;
+		authTime: number;
+		scope: string;
+		roles: string[];
+		trace: Trace;
+	}): Promise<{ token: string; claims: AccessClaims; kid: string }>;
+	jwks(): { keys: Record<string, unknown>[] };
+	activeKid(): string;
+	/** New active key; the previous one stays published. */
+	rotate(): Promise<{ kid: string; previousKid: string }>;
+}
+
+/** Offline verification: signature, claims, audience, issuer and (when given) the trace. */
+export interface Verifier {
+	verify(token: string, trace: Trace | undefined): Promise<Verified>;
+}
+
+/** One refresh family, as the routes see it. */
+export interface FamilyInfo {
+	sid: string;
+	sub: string;
+	/** Seconds since the epoch. */
+	authTime: number;
+	/** Milliseconds since the epoch. */
+	idleDeadline: number;
+	/** Milliseconds since the epoch. */
+	absoluteDeadline: number;
+}
+
+/** One row of the session list. */
+export interface SessionEntry {
+	sid: string;
+	createdAt: number;
+	lastUsedAt: number;
+	idleDeadline: number;
+	absoluteDeadline: number;
+	userAgent: string;
+	ip: string;
+	current: boolean;
+}
+
+/** The refresh-token store (rotation, reuse detection, denylist, epochs). */
+export interface RefreshStore {
+	readonly kind: "memory" | "redis";
+	login(input: {
+		sub: string;
+		trace: string;
+		authTime: number;
+		userAgent: string;
+		ip: string;
+	}): Promise<FamilyInfo & { refreshToken: string }>;
+	rotate(
+		refreshToken: string,
+		input: { trace: string },
+	): Promise<FamilyInfo & { refreshToken: string }>;
+	/** Revoke the family of a refresh token; `undefined` for unknown or malformed tokens. */
+	revokeRefresh(refreshToken: string): Promise<{ sid: string; sub: string } | undefined>;
+	/** Deny one access token (and its session) until it expires. */
+	denyAccess(claims: { jti: string; sid: string; exp: number }): Promise<void>;
+	/** Online check for critical operations: throws ERR_TOKEN_REVOKED / ERR_SESSION_REVOKED. */
+	check(claims: { jti: string; sid: string; sub: string; iat: number }): Promise<void>;
+	logoutAll(sub: string, options?: { exceptSid?: string }): Promise<void>;
+	list(sub: string, currentSid?: string): Promise<SessionEntry[]>;
+	revokeSession(sub: string, sid: string): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+/** JWE round trip with the issuer's encryption key. */
+export interface Sealer {
+	seal(payload: unknown, options: { sub: string }): Promise<string>;
+	open(jwe: string): Promise<{ payload: unknown; header: Record<string, unknown> }>;
+}

@@ -1,0 +1,14 @@
+import { defaultServerConditions } from "vite";
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+	resolve: { conditions: ["@xshl/source", ...defaultServerConditions] },
+	ssr: { resolve: { conditions: ["@xshl/source", ...defaultServerConditions] } },
+	test: {
+		name: "@xshl/demo",
+		restoreMocks: true,
+		include: ["test/**/*.test.ts"],
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+	},
+});
