@@ -1,0 +1,236 @@
+// xshl demo page. No build step: plain ES module, served by the demo with a strict CSP.
+// The access token is kept in memory; the refresh token is an HttpOnly cookie the page
+// never sees. Cookie routes get the custom CSRF header `X-XSHL-Request: 1`.
+
+const $ = (id) => document.getElementById(id);
+const state = { token: "", claims: null, header: null, kid: "", refreshTimer: 0, refreshes: 0 };
+
+function log(text, cls = "") {
+	const li = document.createElement("li");
+	li.textContent = `${new Date().toLocaleTimeString()} ${text}`;
+	if (cls) li.className = cls;
+	$("log").prepend(li);
+}
+
+function b64urlJson(part) {
+	const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+	const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+	const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+	return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+async function cookieRoute(path, body) {
+	return fetch(path, {
+		method: "POST",
+		credentials: "same-origin",
+		headers: {
+			"content-type": "application/json",
+			"x-xshl-request": "1",
+			...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+		},
+		body: JSON.stringify(body ?? {}),
+	});
+}
+
+async function errorText(res) {
+	try {
+		const j = await res.json();
+		return j.error ? `${res.status} ${j.error.code}: ${j.error.message}` : `${res.status}`;
+	} catch {
+		return `${res.status}`;
+	}
+}
+
+function setToken(body) {
+	const previousKid = state.kid;
+	state.token = body.access_token;
+	const [h, p] = state.token.split(".");
+	state.header = b64urlJson(h);
+	state.claims = b64urlJson(p);
+	state.kid = state.header.kid ?? "";
+	$("token-header").textContent = JSON.stringify(state.header, null, 2);
+	$("token-claims").textContent = JSON.stringify(state.claims, null, 2);
+	$("sid").textContent = state.claims.sid;
+	$("trace").textContent = state.claims.trace;
+	$("auth-time").textContent = new Date(state.claims.auth_time * 1000).toLocaleTimeString();
+	$("kid").textContent = state.kid;
+	if (previousKid && previousKid !== state.kid) {
+		$("kid-changed").hidden = false;
+		log(`key id changed: ${previousKid.slice(0, 8)}… → ${state.kid.slice(0, 8)}…`);
+	}
+	$("status").textContent = "logged in";
+	$("login-panel").hidden = true;
+	$("session-panel").hidden = false;
+	scheduleRefresh();
+}
+
+function loggedOut(reason) {
+	clearTimeout(state.refreshTimer);
+	Object.assign(state, { token: "", claims: null, header: null });
+	$("status").textContent = "logged out";
+	$("countdown").textContent = "–";
+	$("login-panel").hidden = false;
+	$("session-panel").hidden = true;
+	if (reason) log(reason);
+}
+
+// Refresh a little before expiry: at 2/3 of the lifetime, at most 20 s early.
+function scheduleRefresh() {
+	clearTimeout(state.refreshTimer);
+	const ttl = state.claims.exp - state.claims.iat;
+	const lead = Math.min(20, Math.max(2, Math.floor(ttl / 3)));
+	const due = (state.claims.exp - lead) * 1000 - Date.now();
+	state.refreshTimer = setTimeout(() => void silentRefresh(), Math.max(1000, due));
+}
+
+let refreshing = null;
+async function refresh(quiet = false) {
+	// One refresh at a time (the store also has a grace window for racing tabs).
+	refreshing ??= (async () => {
+		try {
+			const res = await cookieRoute("/auth/refresh");
+			if (!res.ok) {
+				const why = await errorText(res);
+				loggedOut(quiet ? "" : `refresh failed: ${why}`);
+				return false;
+			}
+			setToken(await res.json());
+			return true;
+		} finally {
+			refreshing = null;
+		}
+	})();
+	return refreshing;
+}
+
+async function silentRefresh() {
+	if (await refresh()) {
+		state.refreshes += 1;
+		$("refresh-count").textContent = String(state.refreshes);
+		log("silent refresh: new access token");
+		void loadSessions();
+	}
+}
+
+// Bearer call; on 401 refresh once and retry.
+async function api(method, path, body) {
+	const call = () =>
+		fetch(path, {
+			method,
+			headers: {
+				authorization: `Bearer ${state.token}`,
+				...(body ? { "content-type": "application/json" } : {}),
+			},
+			body: body ? JSON.stringify(body) : undefined,
+		});
+	let res = await call();
+	if (res.status === 401 && state.token) {
+		log(`${method} ${path}: 401, refreshing and retrying`);
+		if (await refresh()) res = await call();
+	}
+	return res;
+}
+
+async function loadSessions() {
+	if (!state.token) return;
+	const res = await api("GET", "/auth/sessions");
+	if (!res.ok) return log(`sessions: ${await errorText(res)}`, "error");
+	const { sessions } = await res.json();
+	const tbody = $("sessions").querySelector("tbody");
+	tbody.replaceChildren();
+	for (const s of sessions) {
+		const tr = document.createElement("tr");
+		if (s.current) tr.className = "current";
+		const cells = [
+			s.sid.slice(0, 8) + (s.current ? " (this device)" : ""),
+			[s.browser, s.os, s.ipPrefix].filter(Boolean).join(" · ") || "–",
+			new Date(s.createdAt).toLocaleTimeString(),
+			new Date(s.lastUsedAt).toLocaleTimeString(),
+		];
+		for (const c of cells) {
+			const td = document.createElement("td");
+			td.textContent = c;
+			tr.append(td);
+		}
+		const td = document.createElement("td");
+		const btn = document.createElement("button");
+		btn.type = "button";
+		btn.textContent = "log out this device";
+		btn.addEventListener("click", async () => {
+			const r = await api("DELETE", `/auth/sessions/${encodeURIComponent(s.sid)}`);
+			log(
+				`end session ${s.sid.slice(0, 8)}: ${r.ok ? "ok" : await errorText(r)}`,
+				r.ok ? "" : "error",
+			);
+			if (s.current && r.ok) return loggedOut("this session ended");
+			void loadSessions();
+		});
+		td.append(btn);
+		tr.append(td);
+		tbody.append(tr);
+	}
+}
+
+function tick() {
+	if (state.claims) {
+		const left = Math.max(0, state.claims.exp - Math.floor(Date.now() / 1000));
+		$("countdown").textContent = String(left);
+	}
+}
+
+$("login-form").addEventListener("submit", async (ev) => {
+	ev.preventDefault();
+	const res = await cookieRoute("/auth/login", {
+		username: $("username").value,
+		password: $("password").value,
+	});
+	if (!res.ok) return log(`login failed: ${await errorText(res)}`, "error");
+	state.refreshes = 0;
+	$("refresh-count").textContent = "0";
+	$("kid-changed").hidden = true;
+	setToken(await res.json());
+	log(`logged in as ${$("username").value}`);
+	void loadSessions();
+});
+
+$("btn-me").addEventListener("click", async () => {
+	const res = await api("GET", "/api/me");
+	log(
+		`GET /api/me: ${res.ok ? "200 verified offline" : await errorText(res)}`,
+		res.ok ? "" : "error",
+	);
+});
+$("btn-transfer").addEventListener("click", async () => {
+	const res = await api("POST", "/api/transfer", { to: "bob", amount: 10 });
+	log(
+		`POST /api/transfer: ${res.ok ? "200 (store checked)" : await errorText(res)}`,
+		res.ok ? "" : "error",
+	);
+});
+$("btn-refresh").addEventListener("click", async () => {
+	if (await refresh()) log("refreshed");
+});
+$("btn-rotate").addEventListener("click", async () => {
+	const res = await api("POST", "/admin/keys/rotate");
+	if (!res.ok) return log(`rotate: ${await errorText(res)}`, "error");
+	const r = await res.json();
+	log(`keys rotated: new kid ${r.kid.slice(0, 8)}…; refreshing to get a token signed with it`);
+	await refresh();
+});
+$("btn-logout").addEventListener("click", async () => {
+	const res = await cookieRoute("/auth/logout");
+	loggedOut(`logout: ${res.ok ? "ok" : await errorText(res)}`);
+});
+$("btn-logout-all").addEventListener("click", async () => {
+	const res = await cookieRoute("/auth/logout-all");
+	loggedOut(`logout everywhere: ${res.ok ? "ok" : await errorText(res)}`);
+});
+
+setInterval(tick, 250);
+// Restore a session from the refresh cookie, if any.
+void refresh(true).then((ok) => {
+	if (ok) {
+		log("session restored from the refresh cookie");
+		void loadSessions();
+	}
+});
