@@ -1,0 +1,43 @@
+/**
+ * `@xshl/session-core`: session claims, deep merge, trace-bound JWT issuing and verification,
+ * typed errors. A TypeScript port of the Python `xshl-session`.
+ *
+ * @module
+ */
+
+export type { SessionClaims, SessionClaimsSchema, SessionClaimsShape } from "./claims";
+export { sessionClaimsSchema } from "./claims";
+export type {
+	JWK,
+	SessionConfigInput,
+	SessionHeader,
+	SessionHeaderInput,
+	SessionKeyInput,
+	SessionKeySet,
+} from "./config";
+export { SessionConfig } from "./config";
+export type { HmacAlgorithm, SigningAlgorithm } from "./constants";
+export {
+	DEFAULT_LEEWAY,
+	DEFAULT_MAX_TOKEN_BYTES,
+	DEFAULT_MERGE_CLAIMS,
+	DEFAULT_SESSION_EXPIRES,
+	DEFAULT_SESSION_VERSION,
+	DEFAULT_STR,
+	DEFAULT_UID,
+	HMAC_ALGORITHMS,
+	MAX_SESSION_EXPIRES,
+	SESSION_TOKEN_TYPE,
+	SIGNING_ALGORITHMS,
+} from "./constants";
+export type {
+	SessionConfigIssue,
+	SessionErrorCode,
+	SessionErrorOptions,
+	SessionErrors,
+} from "./errors";
+export * from "./errors";
+export type { JsonValue, MergeResult } from "./session";
+export { Session } from "./session";
+export type { SessionClaimsSchemaLike, SessionVerifier, VerifySessionOptions } from "./verify";
+export { createSessionVerifier, verifySession } from "./verify";

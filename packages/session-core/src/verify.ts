@@ -1,0 +1,369 @@
+/**
+ * Standalone verification for resource servers that have no `Session`: token in, typed and
+ * zod-parsed claims out, with every check a session applies.
+ *
+ * Import from `@xshl/session-core`.
+ *
+ * @module
+ */
+import type { Trace } from "@xshl/trace";
+import { sessionId } from "@xshl/trace";
+import { errors, type JWTVerifyOptions, jwtVerify } from "jose";
+import * as z from "zod";
+import { type SessionClaims, type SessionClaimsSchema, sessionClaimsSchema } from "./claims";
+import type { SessionKeySet } from "./config";
+import {
+	DEFAULT_LEEWAY,
+	DEFAULT_MAX_TOKEN_BYTES,
+	DEFAULT_SESSION_VERSION,
+	HMAC_ALGORITHMS,
+	MAX_SESSION_EXPIRES,
+	SESSION_TOKEN_TYPE,
+	SIGNING_ALGORITHMS,
+} from "./constants";
+import {
+	SessionClaimInvalidError,
+	SessionClaimMissingError,
+	SessionHeaderUnsupportedError,
+	SessionSidMismatchError,
+	SessionTokenMalformedError,
+	SessionTokenTooLargeError,
+	SessionTraceMismatchError,
+	SessionVersionMismatchError,
+} from "./errors";
+import { joseError, keySetError } from "./internal/errors-map";
+import { configError } from "./internal/zod";
+
+/** A zod schema whose output is at least the base {@link SessionClaims}. */
+export type SessionClaimsSchemaLike = z.ZodType<SessionClaims, unknown>;
+
+/** Options of {@link verifySession} and {@link createSessionVerifier}. */
+export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = SessionClaimsSchema> {
+	/** The key set the token must verify with. */
+	keys: SessionKeySet;
+	/** When given, the `trace` claim must equal `trace.get(jti)`, and `sid` must equal `sessionId(keys.name, trace)`. */
+	trace?: Trace;
+	/** Expected `sid`; defaults to `sessionId(keys.name, trace)` when `trace` is given, otherwise unchecked. */
+	sid?: string;
+	/**
+	 * Expected `version`.
+	 * @default 1
+	 */
+	version?: number;
+	/** Audience allowlist: the token's `aud` (or one of its values) must be in it. Omit to skip. */
+	audience?: readonly string[];
+	/** Accepted issuer(s) (`iss`). Omit to accept any issuer the keys verify. */
+	issuer?: string | readonly string[];
+	/**
+	 * Explicit JWS algorithms. Default: the `alg`s of the key set's signing keys (or every
+	 * asymmetric algorithm before its first load). Never taken from the token; never `none`;
+	 * HS* only together with `hmacSecret`.
+	 */
+	algorithms?: readonly string[];
+	/**
+	 * Clock leeway in seconds for `exp`, `nbf` and `iat`.
+	 * @default 5
+	 */
+	leeway?: number;
+	/**
+	 * Largest accepted token age (`now - iat`) in seconds, plus the leeway.
+	 * @default 900
+	 */
+	maxTokenAge?: number;
+	/**
+	 * Largest accepted token, in bytes.
+	 * @default 8192
+	 */
+	maxTokenBytes?: number;
+	/**
+	 * Require the `auth_time` claim.
+	 * @default false
+	 */
+	requireAuthTime?: boolean;
+	/**
+	 * Clock in milliseconds since the epoch.
+	 * @default Date.now
+	 */
+	now?: () => number;
+	/** Claims schema; extend {@link sessionClaimsSchema}. The result type follows it. */
+	schema?: S;
+	/** HMAC secret for HS* tokens (single-service setups with `allowHmac`); HS* is refused without it. */
+	hmacSecret?: Uint8Array | CryptoKey;
+}
+
+/** A compiled verifier: options checked once, then `verify(token)` per request. */
+export interface SessionVerifier<T> {
+	/**
+	 * Verifies a token and returns its parsed claims.
+	 *
+	 * @param token - a compact JWS.
+	 * @returns the claims, parsed by the schema.
+	 * @throws {SessionTokenError} a subclass with a stable code for every rejection.
+	 */
+	verify(token: string): Promise<T>;
+	/** The expected `sid`, or `undefined` when it is not checked. */
+	readonly sid: string | undefined;
+}
+
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const FORBIDDEN_HEADER = new Set([
+	"crit",
+	"b64",
+	"jku",
+	"jwk",
+	"x5u",
+	"x5c",
+	"x5t",
+	"x5t#S256",
+	"cty",
+	"zip",
+	"enc",
+]);
+const REQUIRED = ["iss", "aud", "exp", "nbf", "iat", "jti", "sid", "version", "trace"];
+const ASYMMETRIC: readonly string[] = SIGNING_ALGORITHMS;
+const ALLOWED = new Set<string>([...SIGNING_ALGORITHMS, ...HMAC_ALGORITHMS]);
+
+const optionsSchema = z.object({
+	keys: z.custom<SessionKeySet>(
+		(v) =>
+			v !== null &&
+			typeof v === "object" &&
+			typeof (v as SessionKeySet).name === "string" &&
+			(v as SessionKeySet).name.length > 0 &&
+			typeof (v as SessionKeySet).resolver === "function" &&
+			typeof (v as SessionKeySet).algorithms === "function",
+		{ message: "expected a key set with a non-empty name, resolver and algorithms()" },
+	),
+	trace: z
+		.custom<Trace>(
+			(v) => v !== null && typeof v === "object" && typeof (v as Trace).validate === "function",
+			{
+				message: "expected a Trace from @xshl/trace",
+			},
+		)
+		.optional(),
+	sid: z.string().min(1).optional(),
+	version: z.int().default(DEFAULT_SESSION_VERSION),
+	audience: z.array(z.string().min(1)).min(1).optional(),
+	issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+	algorithms: z
+		.array(
+			z.string().refine((alg) => ALLOWED.has(alg), { message: "not an allowed JWS algorithm" }),
+		)
+		.min(1)
+		.optional(),
+	leeway: z.int().min(0).max(60).default(DEFAULT_LEEWAY),
+	maxTokenAge: z.int().positive().max(86400).default(MAX_SESSION_EXPIRES),
+	maxTokenBytes: z
+		.int()
+		.positive()
+		.max(1024 * 1024)
+		.default(DEFAULT_MAX_TOKEN_BYTES),
+	requireAuthTime: z.boolean().default(false),
+	now: z
+		.custom<() => number>((v) => typeof v === "function", { message: "now must be a function" })
+		.optional(),
+	schema: z
+		.custom<SessionClaimsSchemaLike>(
+			(v) =>
+				v !== null && typeof v === "object" && typeof (v as z.ZodType).safeParse === "function",
+			{ message: "expected a zod schema" },
+		)
+		.optional(),
+	hmacSecret: z
+		.custom<Uint8Array | CryptoKey>(
+			(v) =>
+				(v instanceof Uint8Array && v.length >= 32) ||
+				(typeof CryptoKey !== "undefined" && v instanceof CryptoKey && v.type === "secret"),
+			{ message: "expected a secret of at least 32 bytes or a secret CryptoKey" },
+		)
+		.optional(),
+});
+
+function malformed(message: string): SessionTokenMalformedError {
+	return new SessionTokenMalformedError(message, { cause: new errors.JWSInvalid(message) });
+}
+
+/**
+ * Compiles verify options once (zod-validated) into a verifier for the hot path.
+ *
+ * @param options - see {@link VerifySessionOptions}.
+ * @returns a {@link SessionVerifier}.
+ * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` for invalid options (e.g. `alg: none` in `algorithms`).
+ *
+ * @example
+ * ```ts
+ * import { createSessionVerifier } from '@xshl/session-core'
+ * const verifier = createSessionVerifier({ keys, audience: ['service-api'] })
+ * const claims = await verifier.verify(token)
+ * ```
+ */
+export function createSessionVerifier<S extends SessionClaimsSchemaLike = SessionClaimsSchema>(
+	options: VerifySessionOptions<S>,
+): SessionVerifier<z.output<S>> {
+	const parsed = optionsSchema.safeParse(options);
+	if (!parsed.success) throw configError("verify options", parsed.error);
+	const o = parsed.data;
+	const keys = o.keys;
+	const trace = o.trace;
+	const schema = (o.schema ?? sessionClaimsSchema) as SessionClaimsSchemaLike;
+	const expectedSid = o.sid ?? (trace === undefined ? undefined : sessionId(keys.name, trace));
+	const version = o.version;
+	const maxTokenBytes = o.maxTokenBytes;
+	const now = o.now;
+	const hmacSecret = o.hmacSecret;
+	const fixedAlgorithms = o.algorithms?.filter(
+		(alg) => ASYMMETRIC.includes(alg) || hmacSecret !== undefined,
+	);
+	if (o.algorithms !== undefined && fixedAlgorithms?.length !== o.algorithms.length) {
+		throw configError(
+			"verify options",
+			new z.ZodError([
+				{
+					code: "custom",
+					path: ["algorithms"],
+					message: "HS* algorithms need hmacSecret",
+					input: o.algorithms,
+				},
+			]),
+		);
+	}
+	const base: JWTVerifyOptions = {
+		typ: SESSION_TOKEN_TYPE,
+		clockTolerance: o.leeway,
+		maxTokenAge: o.maxTokenAge,
+		requiredClaims: o.requireAuthTime ? [...REQUIRED, "auth_time"] : REQUIRED,
+	};
+	if (o.audience !== undefined) base.audience = [...o.audience];
+	if (o.issuer !== undefined) base.issuer = typeof o.issuer === "string" ? o.issuer : [...o.issuer];
+
+	let lastRaw: string[] | undefined;
+	let lastDerived: string[] = [...ASYMMETRIC];
+	function algorithms(): string[] {
+		if (fixedAlgorithms !== undefined) return fixedAlgorithms;
+		const raw = keys.algorithms("sig");
+		if (raw !== lastRaw) {
+			lastRaw = raw;
+			const derived = raw.filter((alg) => ASYMMETRIC.includes(alg));
+			lastDerived = derived.length > 0 ? derived : [...ASYMMETRIC];
+		}
+		return lastDerived;
+	}
+
+	async function resolve(
+		header: { kid?: string; alg?: string },
+		token?: unknown,
+	): Promise<CryptoKey | Uint8Array> {
+		if (hmacSecret !== undefined && header.alg?.startsWith("HS")) return hmacSecret;
+		try {
+			return await keys.resolver(header, token);
+		} catch (error) {
+			throw keySetError(error);
+		}
+	}
+
+	async function verify(token: string): Promise<z.output<S>> {
+		if (typeof token !== "string") throw malformed("the token must be a string");
+		if (token.length > maxTokenBytes) {
+			throw new SessionTokenTooLargeError(
+				`the token is ${token.length} bytes, more than the ${maxTokenBytes} allowed`,
+			);
+		}
+		if (!COMPACT.test(token)) {
+			throw malformed("the token must be a compact JWS: three base64url parts separated by dots");
+		}
+		const verifyOptions: JWTVerifyOptions = { ...base, algorithms: algorithms() };
+		if (now !== undefined) verifyOptions.currentDate = new Date(now());
+		let result: Awaited<ReturnType<typeof jwtVerify>>;
+		try {
+			result = await jwtVerify(token, resolve, verifyOptions);
+		} catch (error) {
+			throw joseError(error);
+		}
+		for (const member in result.protectedHeader) {
+			if (FORBIDDEN_HEADER.has(member)) {
+				throw new SessionHeaderUnsupportedError(
+					`the header parameter "${member}" is not allowed in session tokens`,
+				);
+			}
+		}
+		const payload = result.payload as Record<string, unknown>;
+		if (payload.version !== version) {
+			throw new SessionVersionMismatchError(`the token's version is not ${version}`, {
+				claim: "version",
+			});
+		}
+		if (expectedSid !== undefined && payload.sid !== expectedSid) {
+			throw new SessionSidMismatchError("the token's sid is not this session's id", {
+				claim: "sid",
+			});
+		}
+		const claims = schema.safeParse(payload);
+		if (!claims.success) {
+			const issue = claims.error.issues[0];
+			const claim =
+				issue === undefined || issue.path.length === 0 ? "(claims)" : String(issue.path[0]);
+			const options = { cause: claims.error, claim };
+			if (payload[claim] === undefined && claim !== "(claims)") {
+				throw new SessionClaimMissingError(
+					`the token lacks the required "${claim}" claim`,
+					options,
+				);
+			}
+			throw new SessionClaimInvalidError(
+				`the token's "${claim}" claim is invalid: ${issue?.message ?? "schema mismatch"}`,
+				options,
+			);
+		}
+		if (trace !== undefined && !trace.validate(claims.data, claims.data.trace)) {
+			throw new SessionTraceMismatchError("the token's trace does not match this client's trace", {
+				claim: "trace",
+			});
+		}
+		return claims.data as z.output<S>;
+	}
+
+	return { verify, sid: expectedSid };
+}
+
+const compiled = new WeakMap<object, SessionVerifier<unknown>>();
+
+/**
+ * Verifies a session token and returns its claims, typed and parsed by zod: size and
+ * compact-format checks, signature with an explicit algorithm list, `typ`
+ * `xshl-session+jwt`, required claims `iss aud exp nbf iat jti sid version trace`,
+ * `exp`/`nbf`/`iat` with leeway and a maximum age, safe-integer NumericDates, `version`,
+ * `sid` and `trace` when a trace is given, audience and issuer allowlists when given.
+ * Options objects are compiled once and cached (reuse the same object, or use
+ * {@link createSessionVerifier}).
+ *
+ * @param token - a compact JWS.
+ * @param options - see {@link VerifySessionOptions}.
+ * @returns the parsed claims; with a custom `schema`, its output type.
+ * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` for invalid options.
+ * @throws {SessionTokenError} e.g. `ERR_SESSION_EXPIRED`, `ERR_SESSION_SIGNATURE_INVALID`,
+ *   `ERR_SESSION_KEY_UNKNOWN`, `ERR_SESSION_KEYS_UNAVAILABLE` (503), `ERR_SESSION_TRACE_MISMATCH`.
+ *
+ * @example
+ * ```ts
+ * import { verifySession } from '@xshl/session-core'
+ * import { Trace } from '@xshl/trace'
+ * const claims = await verifySession(token, { keys, trace: new Trace(userAgent, salt), audience: ['service-api'] })
+ * claims.sub
+ * ```
+ */
+export function verifySession<S extends SessionClaimsSchemaLike = SessionClaimsSchema>(
+	token: string,
+	options: VerifySessionOptions<S>,
+): Promise<z.output<S>> {
+	let verifier = compiled.get(options) as SessionVerifier<z.output<S>> | undefined;
+	if (verifier === undefined) {
+		try {
+			verifier = createSessionVerifier(options);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		compiled.set(options, verifier);
+	}
+	return verifier.verify(token);
+}
