@@ -72,6 +72,17 @@ export interface SessionJwe {
 	open<T>(token: string, verify: NestedVerifier<T>): Promise<T>;
 }
 
+const pemDecoder = new TextDecoder();
+
+/** The original decrypted with `ConfigSession.key` (PEM bytes or a key): PEM bytes become text. */
+function fromConfigKey(key: unknown): DecryptionKeyInput | undefined {
+	if (key instanceof Uint8Array) {
+		const text = pemDecoder.decode(key.subarray(0, 11));
+		if (text === "-----BEGIN ") return pemDecoder.decode(key);
+	}
+	return key as DecryptionKeyInput | undefined;
+}
+
 /**
  * Binds `serialize`/`deserialize` to a session, like the original's `session.serialize()` and
  * `session.deserialize()`: the recipient public key comes from `session.config.keys` by the
@@ -111,8 +122,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 	let deserializeOptions: DeserializeOptions | undefined;
 	const decryptionOptions = (): DeserializeOptions => {
 		if (deserializeOptions === undefined) {
-			const decryptionKeys =
-				options.decryptionKeys ?? (session.config.key as DecryptionKeyInput | undefined);
+			const decryptionKeys = options.decryptionKeys ?? fromConfigKey(session.config.key);
 			if (decryptionKeys === undefined) {
 				throw new JweConfigError("no decryption key: pass decryptionKeys or set config.key", [
 					{ path: ["decryptionKeys"], message: "required when the session has no config.key" },
