@@ -217,8 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		return { issuer, store, users };
 	};
 
-	const cookieMaxAge = (f: { idleDeadline: number; absoluteDeadline: number }) =>
-		Math.max(0, Math.floor((Math.min(f.idleDeadline, f.absoluteDeadline) - now()) / 1000));
+	const cookieMaxAge = (f: { maxAge: number }) => Math.max(0, Math.floor(f.maxAge));
 
 	const tokenResponse = (t: {
 		token: string;
@@ -256,7 +255,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	app.get("/.well-known/jwks.json", async (_req, reply) => {
 		const { issuer } = needIssuer();
 		return reply
-			.header("cache-control", "public, max-age=300, stale-if-error=86400")
+			.header("cache-control", `public, max-age=${config.jwksCacheSeconds}, stale-if-error=86400`)
 			.header("content-type", "application/jwk-set+json; charset=utf-8")
 			.send(issuer.jwks());
 	});
@@ -292,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			const authTime = Math.floor(now() / 1000);
 			const family = await store.login({
 				sub: user.sub,
+				sid: issuer.sidFor(trace),
 				trace: trace.toString(),
 				authTime,
 				userAgent: userAgent(req),
@@ -301,7 +301,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				sub: user.sub,
 				sid: family.sid,
 				authTime,
-				scope: "demo",
+				scope: ["demo"],
 				roles: user.roles,
 				trace,
 			});
@@ -345,7 +345,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				sub: family.sub,
 				sid: family.sid,
 				authTime: family.authTime,
-				scope: "demo",
+				scope: ["demo"],
 				roles: user?.roles ?? [],
 				trace,
 			});
@@ -368,12 +368,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		} catch {
 			rt = undefined;
 		}
-		if (rt) await store.revokeRefresh(rt);
-		if (req.headers.authorization) {
-			// Deny the current access token too when it is presented and valid.
-			const v = await authenticate(req).catch(() => undefined);
-			if (v) await store.denyAccess(v.claims);
-		}
+		// Deny the current access token too when it is presented and valid.
+		const v = req.headers.authorization
+			? await authenticate(req).catch(() => undefined)
+			: undefined;
+		if (rt) await store.revokeRefresh(rt, v?.claims);
+		else if (v) await store.denyAccess(v.claims);
 		clearSessionCookies(reply, config.cookieSecure);
 		return { ok: true };
 	});
@@ -502,7 +502,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				nbf: c.nbf,
 				aud: c.aud,
 				iss: c.iss,
-				scope: c.scope,
+				scope: c.scope?.join(" "),
 				token_type: "Bearer",
 				auth_time: c.auth_time,
 			};

@@ -57,6 +57,10 @@ const list = z
 			.filter(Boolean),
 	);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Default issuer UUID (the `iss` claim); every instance of one deployment must share it. */
+export const DEFAULT_ISSUER = "5f0c7a1e-2b3d-4c5e-8f60-7a8b9c0d1e2f";
+
 const defaultUsersFile = fileURLToPath(new URL("../data/users.json", import.meta.url));
 
 const EnvSchema = z.object({
@@ -99,7 +103,19 @@ const EnvSchema = z.object({
 		),
 	REDIS_TIMEOUT_MS: int("REDIS_TIMEOUT_MS", 250, 10, 10_000),
 	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),
-	ISSUER: z.string().optional(),
+	ISSUER: z
+		.string()
+		.optional()
+		.transform((v) => (v || DEFAULT_ISSUER).toLowerCase())
+		.pipe(z.string().regex(UUID, "ISSUER must be a UUID (the iss claim of session-core tokens)")),
+	KEYSET_NAME: z
+		.string()
+		.optional()
+		.transform((v) => v || "xshl-demo")
+		.pipe(
+			z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, "KEYSET_NAME must match [A-Za-z0-9._:-]{1,64}"),
+		),
+	JWKS_CACHE_SECONDS: int("JWKS_CACHE_SECONDS", 300, 0, 86_400),
 	COOKIE_SECURE: bool("COOKIE_SECURE", true),
 	TRACE_IP: bool("TRACE_IP", false),
 	TRUST_PROXY: bool("TRUST_PROXY", false),
@@ -132,10 +148,15 @@ const EnvSchema = z.object({
 export interface DemoConfig {
 	host: string;
 	port: number;
-	/** Origin the page is served from; the `iss` claim and the first allowed CSRF origin. */
+	/** Origin the page is served from; the first allowed CSRF origin. */
 	publicOrigin: string;
 	allowedOrigins: string[];
+	/** Issuer UUID: the `iss` claim (session-core's `app`). */
 	issuer: string;
+	/** Key set name: feeds the `sid`; issuer and resource servers must agree. */
+	keysetName: string;
+	/** `max-age` of the JWKS response, seconds. */
+	jwksCacheSeconds: number;
 	audience: string;
 	app: string;
 	signingAlg: "ES256" | "EdDSA" | "RS256" | "PS256";
@@ -215,7 +236,9 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 		port: e.PORT,
 		publicOrigin,
 		allowedOrigins: [publicOrigin, ...e.ALLOWED_ORIGINS.map((o) => o.replace(/\/$/, ""))],
-		issuer: e.ISSUER || publicOrigin,
+		issuer: e.ISSUER,
+		keysetName: e.KEYSET_NAME,
+		jwksCacheSeconds: e.JWKS_CACHE_SECONDS,
 		audience: e.AUDIENCE,
 		app: e.APP_NAME,
 		signingAlg: e.SIGNING_ALG,

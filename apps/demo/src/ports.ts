@@ -16,7 +16,7 @@ export interface AccessClaims {
 	sid: string;
 	trace: string;
 	auth_time: number;
-	scope?: string;
+	scope?: string[];
 	roles?: string[];
 	[claim: string]: unknown;
 }
@@ -29,11 +29,13 @@ export interface Verified {
 
 /** Signs access tokens and publishes the public keys (issuer mode only). */
 export interface Issuer {
+	/** The `sid` a login with this trace gets (session-core: `sessionId(keys.name, trace)`). */
+	sidFor(trace: Trace): string;
 	issue(input: {
 		sub: string;
 		sid: string;
 		authTime: number;
-		scope: string;
+		scope: string[];
 		roles: string[];
 		trace: Trace;
 	}): Promise<{ token: string; claims: AccessClaims; kid: string }>;
@@ -58,17 +60,21 @@ export interface FamilyInfo {
 	idleDeadline: number;
 	/** Milliseconds since the epoch. */
 	absoluteDeadline: number;
+	/** Seconds until the family ends: the refresh cookie's `Max-Age`. */
+	maxAge: number;
 }
 
 /** One row of the session list. */
 export interface SessionEntry {
 	sid: string;
+	authTime: number;
 	createdAt: number;
 	lastUsedAt: number;
-	idleDeadline: number;
-	absoluteDeadline: number;
-	userAgent: string;
-	ip: string;
+	idleExpiresAt: number;
+	absoluteExpiresAt: number;
+	browser: string | undefined;
+	os: string | undefined;
+	ipPrefix: string | undefined;
 	current: boolean;
 }
 
@@ -77,6 +83,7 @@ export interface RefreshStore {
 	readonly kind: "memory" | "redis";
 	login(input: {
 		sub: string;
+		sid: string;
 		trace: string;
 		authTime: number;
 		userAgent: string;
@@ -86,10 +93,10 @@ export interface RefreshStore {
 		refreshToken: string,
 		input: { trace: string },
 	): Promise<FamilyInfo & { refreshToken: string }>;
-	/** Revoke the family of a refresh token; `undefined` for unknown or malformed tokens. */
-	revokeRefresh(refreshToken: string): Promise<{ sid: string; sub: string } | undefined>;
-	/** Deny one access token (and its session) until it expires. */
-	denyAccess(claims: { jti: string; sid: string; exp: number }): Promise<void>;
+	/** Revoke the family of a refresh token (and deny the access token when given); unknown tokens are fine. */
+	revokeRefresh(refreshToken: string, accessToken?: { jti: string; exp: number }): Promise<boolean>;
+	/** Deny one access token until it expires. */
+	denyAccess(claims: { jti: string; sub: string; exp: number }): Promise<void>;
 	/** Online check for critical operations: throws ERR_TOKEN_REVOKED / ERR_SESSION_REVOKED. */
 	check(claims: { jti: string; sid: string; sub: string; iat: number }): Promise<void>;
 	logoutAll(sub: string, options?: { exceptSid?: string }): Promise<void>;

@@ -1,31 +1,94 @@
 /**
- * Builds the real components from the configuration.
+ * Builds the real components from the configuration:
+ * - issuer mode (default): a `KeyRing` (generated, or shared through Redis), session-core
+ *   issuing and verification, a `MemoryStore` (or `RedisStore` with `REDIS_URL`), @xshl/jwe;
+ * - resource-server mode (`ISSUER_JWKS_URL`): a `RemoteKeySet` on the issuer's JWKS and
+ *   session-core verification only (plus the store for critical operations with `REDIS_URL`).
  */
+import { RemoteKeySet } from "@xshl/keys";
+import { KeyRing } from "@xshl/keys/ring";
+import { MemoryStore } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
-import { InterimIssuer, InterimStore } from "./interim.js";
+import type { RefreshStore } from "./ports.js";
 import { UserDirectory } from "./users.js";
+import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
+
+/** Options for tests: an injectable clock. */
+export interface WiringOptions {
+	now?: () => number;
+}
+
+async function createStore(
+	config: DemoConfig,
+	now: () => number,
+): Promise<{ store: RefreshStore; shared?: import("./redis.js").RedisParts }> {
+	const storeOptions = { accessTokenTtlSeconds: config.accessTokenTtl };
+	if (!config.redisUrl) {
+		return { store: new StoreAdapter(new MemoryStore({ ...storeOptions, now }), "memory") };
+	}
+	const { connectRedis } = await import("./redis.js");
+	const parts = await connectRedis(config, storeOptions);
+	return { store: parts.store, shared: parts };
+}
 
 /** Components for a config (issuer mode unless `ISSUER_JWKS_URL` is set). */
 export async function createDeps(
 	config: DemoConfig,
-	options: { now?: () => number } = {},
+	options: WiringOptions = {},
 ): Promise<AppDeps> {
 	const now = options.now ?? Date.now;
-	const issuer = await new InterimIssuer({
-		alg: config.signingAlg,
+	const tokenOptions = {
 		issuer: config.issuer,
 		audience: config.audience,
 		ttl: config.accessTokenTtl,
 		now,
-	}).init();
+	};
+
+	if (config.issuerJwksUrl) {
+		const keys = new RemoteKeySet({
+			name: config.keysetName,
+			url: config.issuerJwksUrl,
+			now,
+			cooldownMs: 1000,
+		});
+		const { store } = config.redisUrl ? await createStore(config, now) : { store: undefined };
+		return {
+			config,
+			now,
+			verifier: new XshlVerifier(keys, tokenOptions),
+			...(store ? { store } : {}),
+			onClose: async () => keys.close(),
+		};
+	}
+
+	const { store, shared } = await createStore(config, now);
+	const ringOptions = { now };
+	const ring = shared
+		? await shared.loadRing(
+				() =>
+					KeyRing.generate({
+						signing: config.signingAlg,
+						encryption: config.encryptionAlg,
+						...ringOptions,
+					}),
+				ringOptions,
+			)
+		: await KeyRing.generate({
+				signing: config.signingAlg,
+				encryption: config.encryptionAlg,
+				...ringOptions,
+			});
+	const holder = new RingHolder(ring, config.keysetName);
+	if (shared) shared.syncRing(holder, ringOptions);
+	const issuer = new XshlIssuer(holder, tokenOptions);
 	return {
 		config,
 		now,
 		issuer,
-		verifier: issuer,
-		store: new InterimStore(now),
-		sealer: issuer.sealer(),
+		verifier: new XshlVerifier(issuer.keys, tokenOptions),
+		store,
+		sealer: new XshlSealer(holder, issuer.keys),
 		users: await UserDirectory.fromFile(config.usersFile),
 	};
 }

@@ -4,6 +4,7 @@ import { type AppDeps, buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/wiring.js";
 
+export const ISSUER_ID = "0b6c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d";
 export const UA = "Mozilla/5.0 (X11; Linux x86_64) xshl-test";
 export const ORIGIN = "http://127.0.0.1:3000";
 export const PASSWORDS: Record<string, string> = {
@@ -29,7 +30,7 @@ export async function makeApp(
 	const config = loadConfig({
 		HOST: "127.0.0.1",
 		PORT: "3000",
-		ISSUER: "https://issuer.test",
+		ISSUER: ISSUER_ID,
 		INTROSPECT_CLIENTS: `${INTROSPECT.id}:${INTROSPECT.secret}`,
 		LOG_LEVEL: "info",
 		...env,

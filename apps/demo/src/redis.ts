@@ -1,0 +1,83 @@
+/**
+ * Redis mode: the shared `RedisStore` and the shared key ring. The first instance generates
+ * the ring and stores its private export under `<prefix>keyring` (SET NX); the others import
+ * it. A rotation writes the new export; other instances pick it up within `RING_POLL_MS`
+ * (the new active key was pre-published as `next`, so their verification never lags).
+ */
+import { KeyRing, type KeyRingExport, type KeyRingOptions } from "@xshl/keys/ring";
+import { Redis } from "ioredis";
+import type { DemoConfig } from "./config.js";
+import type { RefreshStore } from "./ports.js";
+import { type RingHolder, StoreAdapter } from "./xshl.js";
+
+const RING_POLL_MS = 2000;
+
+export interface RedisParts {
+	store: RefreshStore;
+	loadRing(generate: () => Promise<KeyRing>, options: KeyRingOptions): Promise<KeyRing>;
+	syncRing(holder: RingHolder, options: KeyRingOptions): void;
+}
+
+export async function connectRedis(
+	config: DemoConfig,
+	storeOptions: { accessTokenTtlSeconds: number },
+): Promise<RedisParts> {
+	const { RedisStore } = await import("@xshl/session-store/redis");
+	const client = new Redis(config.redisUrl!, {
+		enableOfflineQueue: false,
+		commandTimeout: config.redisTimeoutMs,
+		maxRetriesPerRequest: 1,
+		lazyConnect: true,
+	});
+	client.on("error", () => {});
+	await client.connect();
+	const ringKey = `${config.redisPrefix}keyring`;
+	let timer: NodeJS.Timeout | undefined;
+	let lastText = "";
+	const store = new StoreAdapter(
+		new RedisStore({ client, prefix: config.redisPrefix, ...storeOptions }) as never,
+		"redis",
+		async () => {
+			if (timer) clearInterval(timer);
+			client.disconnect();
+		},
+	);
+	return {
+		store,
+		async loadRing(generate, options) {
+			const existing = await client.get(ringKey);
+			if (existing) {
+				lastText = existing;
+				return KeyRing.import(JSON.parse(existing) as KeyRingExport, options);
+			}
+			const ring = await generate();
+			const text = JSON.stringify(await ring.exportPrivate());
+			const set = await client.set(ringKey, text, "NX");
+			if (set === "OK") {
+				lastText = text;
+				return ring;
+			}
+			const winner = (await client.get(ringKey))!;
+			lastText = winner;
+			return KeyRing.import(JSON.parse(winner) as KeyRingExport, options);
+		},
+		syncRing(holder, options) {
+			holder.onRotate = async (ring) => {
+				lastText = JSON.stringify(await ring.exportPrivate());
+				await client.set(ringKey, lastText);
+			};
+			timer = setInterval(() => {
+				client
+					.get(ringKey)
+					.then(async (text) => {
+						if (text && text !== lastText) {
+							lastText = text;
+							holder.replace(await KeyRing.import(JSON.parse(text) as KeyRingExport, options));
+						}
+					})
+					.catch(() => {});
+			}, RING_POLL_MS);
+			timer.unref();
+		},
+	};
+}
