@@ -1,0 +1,10 @@
+/**
+ * `@xshl/session-store/redis`: the Redis adapter of the {@link SessionStore} contract.
+ * Node and Bun; takes an ioredis client (optional peer dependency).
+ *
+ * @module
+ */
+
+export type { SessionStore } from "./contract";
+export type { RedisClientLike, RedisStoreOptions } from "./redis-store";
+export { RedisStore } from "./redis-store";

@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { shouldSkipRedis } from "./redis-helpers";
+
+function run(name: string): string {
+	return execFileSync(
+		process.execPath,
+		[fileURLToPath(new URL(`../examples/${name}`, import.meta.url))],
+		{
+			encoding: "utf8",
+			env: { ...process.env },
+		},
+	);
+}
+
+const skipRedis = await shouldSkipRedis();
+
+describe("examples (run on the built package)", () => {
+	it("quick-start.mjs prints what the README says", () => {
+		expect(run("quick-start.mjs")).toBe(
+			[
+				"login generation: 0",
+				"rotated to generation: 1",
+				"grace replay, same successor: true",
+				"reuse: ERR_REFRESH_REUSED",
+				"family: ERR_SESSION_REVOKED",
+				"access token revoked: true sid",
+				"events: login refresh refresh.reuse_detected revoke",
+				"",
+			].join("\n"),
+		);
+	});
+
+	it.skipIf(skipRedis)("redis.mjs: two instances share one Redis (DB 3)", () => {
+		expect(run("redis.mjs")).toBe(
+			[
+				"rotated on the other instance: 1",
+				"sessions: 1 203.0.113.0/24",
+				"logout everywhere revoked: 1",
+				"old token: ERR_SESSION_REVOKED",
+				"",
+			].join("\n"),
+		);
+	});
+});
