@@ -8,7 +8,7 @@
  */
 import type { Trace } from "@xshl/trace";
 import { sessionId } from "@xshl/trace";
-import { errors, type JWTVerifyOptions, jwtVerify } from "jose";
+import { type JWTVerifyOptions, jwtVerify } from "jose";
 import * as z from "zod";
 import { type SessionClaims, type SessionClaimsSchema, sessionClaimsSchema } from "./claims";
 import type { SessionKeySet } from "./config";
@@ -26,11 +26,10 @@ import {
 	SessionClaimMissingError,
 	SessionHeaderUnsupportedError,
 	SessionSidMismatchError,
-	SessionTokenMalformedError,
-	SessionTokenTooLargeError,
 	SessionTraceMismatchError,
 	SessionVersionMismatchError,
 } from "./errors";
+import { checkCompact } from "./internal/compact";
 import { joseError, keySetError } from "./internal/errors-map";
 import { configError } from "./internal/zod";
 
@@ -105,7 +104,6 @@ export interface SessionVerifier<T> {
 	readonly sid: string | undefined;
 }
 
-const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const FORBIDDEN_HEADER = new Set([
 	"crit",
 	"b64",
@@ -179,10 +177,6 @@ const optionsSchema = z.object({
 		)
 		.optional(),
 });
-
-function malformed(message: string): SessionTokenMalformedError {
-	return new SessionTokenMalformedError(message, { cause: new errors.JWSInvalid(message) });
-}
 
 /**
  * Compiles verify options once (zod-validated) into a verifier for the hot path.
@@ -263,15 +257,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 	}
 
 	async function verify(token: string): Promise<z.output<S>> {
-		if (typeof token !== "string") throw malformed("the token must be a string");
-		if (token.length > maxTokenBytes) {
-			throw new SessionTokenTooLargeError(
-				`the token is ${token.length} bytes, more than the ${maxTokenBytes} allowed`,
-			);
-		}
-		if (!COMPACT.test(token)) {
-			throw malformed("the token must be a compact JWS: three base64url parts separated by dots");
-		}
+		checkCompact(token, maxTokenBytes);
 		const verifyOptions: JWTVerifyOptions = { ...base, algorithms: algorithms() };
 		if (now !== undefined) verifyOptions.currentDate = new Date(now());
 		let result: Awaited<ReturnType<typeof jwtVerify>>;
