@@ -1,0 +1,57 @@
+// Every public entry of @xshl/session-store, required as CommonJS from the built output, with
+// one real call each (the Redis one against REDIS_URL, DB 2, a random prefix it cleans up).
+const assert = require("node:assert/strict");
+const { randomBytes } = require("node:crypto");
+const store = require("@xshl/session-store");
+const storeErrors = require("@xshl/session-store/errors");
+const storePkg = require("@xshl/session-store/package.json");
+const storeRedis = require("@xshl/session-store/redis");
+const { Redis } = require("ioredis");
+
+async function main() {
+	const memory = new store.MemoryStore({ graceSeconds: 0 });
+	const login = await memory.login({ sub: "u1", trace: "t" });
+	await memory.rotate(login.refreshToken, { trace: "t" });
+	await assert.rejects(memory.rotate(login.refreshToken, { trace: "t" }), {
+		code: "ERR_REFRESH_REUSED",
+	});
+	assert.equal(store.StoreError, storeErrors.StoreError);
+	assert.throws(() => new store.MemoryStore({ graceSeconds: 99 }), {
+		code: "ERR_STORE_CONFIG_INVALID",
+	});
+	assert.equal(storePkg.name, "@xshl/session-store");
+
+	const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+		db: 2,
+		maxRetriesPerRequest: 1,
+	});
+	const prefix = `xshl-consumer-cjs-${randomBytes(4).toString("hex")}`;
+	try {
+		const redis = new storeRedis.RedisStore({
+			client,
+			prefix,
+			pepper: randomBytes(32),
+			timeoutMs: 2000,
+		});
+		const r = await redis.login({ sub: "u1", trace: "t", sid: "s1" });
+		assert.equal(await redis.revokeSession({ sub: "u1", sid: "s1" }), true);
+		const iat = Math.floor(Date.now() / 1000);
+		assert.deepEqual(await redis.isRevoked({ sub: "u1", sid: "s1", iat }), {
+			revoked: true,
+			reason: "sid",
+		});
+		await assert.rejects(redis.rotate(r.refreshToken, { trace: "t" }), {
+			code: "ERR_SESSION_REVOKED",
+		});
+	} finally {
+		const keys = await client.keys(`${prefix}:*`);
+		if (keys.length > 0) await client.del(...keys);
+		await client.quit();
+	}
+	console.log("ok");
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,43 @@
+// Every public entry of @xshl/session-store, imported as ESM from the built output, with one
+// real call each (the Redis one against REDIS_URL, DB 2, a random prefix it cleans up).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import * as store from "@xshl/session-store";
+import * as storeErrors from "@xshl/session-store/errors";
+import storePkg from "@xshl/session-store/package.json" with { type: "json" };
+import * as storeRedis from "@xshl/session-store/redis";
+import { Redis } from "ioredis";
+
+const memory = new store.MemoryStore();
+const login = await memory.login({ sub: "u1", trace: "t" });
+assert.equal(store.parseRefreshToken(login.refreshToken).generation, 0);
+const next = await memory.rotate(login.refreshToken, { trace: "t" });
+assert.equal(next.generation, 1);
+await assert.rejects(memory.rotate("nope", { trace: "t" }), { code: "ERR_REFRESH_MALFORMED" });
+assert.equal(store.StoreError, storeErrors.StoreError);
+assert.equal(storeErrors.STORE_ERROR_CODES.ERR_STORE_UNAVAILABLE.length > 0, true);
+assert.equal(storePkg.name, "@xshl/session-store");
+
+const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+	db: 2,
+	maxRetriesPerRequest: 1,
+});
+const prefix = `xshl-consumer-mjs-${randomBytes(4).toString("hex")}`;
+try {
+	const redis = new storeRedis.RedisStore({
+		client,
+		prefix,
+		pepper: randomBytes(32),
+		timeoutMs: 2000,
+	});
+	const r = await redis.login({ sub: "u1", trace: "t" });
+	assert.equal((await redis.rotate(r.refreshToken, { trace: "t" })).generation, 1);
+	assert.equal((await redis.logoutAll("u1")).revoked, 1);
+	assert.deepEqual(await redis.listSessions("u1"), []);
+} finally {
+	const keys = await client.keys(`${prefix}:*`);
+	if (keys.length > 0) await client.del(...keys);
+	await client.quit();
+}
+
+console.log("ok");
