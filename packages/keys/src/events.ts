@@ -1,0 +1,147 @@
+/**
+ * Typed events of a {@link RemoteKeySet} for logging and alerting. Subscribe with
+ * `keys.on(type, listener)` or pass `onEvent` to the constructor. Kids in events are
+ * truncated to 16 characters; URLs and keys never appear.
+ *
+ * Import the types from `@xshl/keys`.
+ *
+ * @module
+ */
+
+import type { KeysError } from "./errors";
+import type { RejectedKey } from "./types";
+
+/** Payloads of every event, by type. */
+export interface KeySetEvents {
+	/** A refresh succeeded (`status` 200) or was confirmed unchanged (`status` 304). */
+	refresh: {
+		/** Wall time of the refresh including retries, in ms. */
+		durationMs: number;
+		/** 200 or 304. */
+		status: 200 | 304;
+		/** True on 304. */
+		notModified: boolean;
+		/** Kids that appeared (truncated). */
+		added: string[];
+		/** Kids that disappeared (truncated). */
+		removed: string[];
+		/** The response's ETag, if any. */
+		etag: string | undefined;
+		/** Usable keys now installed. */
+		keys: number;
+		/** Freshness granted by the response, in ms (after clamping). */
+		freshMs: number;
+	};
+	/** A fetch attempt failed. `retryInMs` is the delay before the next attempt. */
+	refreshError: {
+		/** 1-based attempt number within this refresh. */
+		attempt: number;
+		/** The typed failure (`ERR_KEYS_FETCH_TIMEOUT`, `ERR_KEYS_HTTP_STATUS`, ...). */
+		error: KeysError;
+		/** Delay before the next attempt (a retry, or the next background refresh), in ms. */
+		retryInMs: number;
+		/** Whether this was the last attempt of the refresh. */
+		final: boolean;
+	};
+	/** The set is past its freshness and still serving (at most once per minute). */
+	stale: {
+		/** Time since the set expired, in ms. */
+		ageMs: number;
+		/** The configured maximum staleness, in ms. */
+		maxStaleMs: number;
+	};
+	/** The set is past `maxStaleMs`; lookups throw `ERR_KEYS_UNAVAILABLE`. */
+	expired: {
+		/** Time since the set expired, in ms. */
+		ageMs: number;
+	};
+	/** A lookup asked for a kid the set does not have. */
+	unknownKid: {
+		/** The kid, truncated to 16 characters. */
+		kid: string;
+		/** Whether this lookup caused (or joined) a fetch. */
+		fetched: boolean;
+		/** Time left in the cooldown window, in ms. */
+		cooldownLeftMs: number;
+	};
+	/** A key of a fetched JWKS was dropped (or reported as a duplicate kid). */
+	keyRejected: RejectedKey;
+	/** Something odd that is not an error (no content type, TLS verification disabled). */
+	warning: {
+		/** What happened. */
+		message: string;
+	};
+}
+
+/** Every event type. */
+export type KeySetEventType = keyof KeySetEvents;
+
+/** One event as passed to `onEvent`: the payload plus its `type`. */
+export type KeySetEvent = {
+	[K in KeySetEventType]: { type: K } & KeySetEvents[K];
+}[KeySetEventType];
+
+/** A listener for one event type. */
+export type KeySetListener<K extends KeySetEventType> = (event: KeySetEvents[K]) => void;
+
+/**
+ * Minimal typed emitter (Web-only, no `node:events`). Listener exceptions are swallowed so a
+ * broken logger never breaks verification.
+ *
+ * @example
+ * ```ts
+ * const off = keys.on('stale', (e) => log.warn({ ageMs: e.ageMs }, 'serving stale JWKS'))
+ * off()
+ * ```
+ */
+export class KeySetEmitter {
+	#listeners = new Map<KeySetEventType, Set<(e: never) => void>>();
+	#sink: ((event: KeySetEvent) => void) | undefined;
+
+	/**
+	 * @param sink - optional callback receiving every event with its `type`.
+	 */
+	constructor(sink?: (event: KeySetEvent) => void) {
+		this.#sink = sink;
+	}
+
+	/**
+	 * Subscribe to one event type.
+	 *
+	 * @param type - the event type.
+	 * @param listener - called with the payload.
+	 * @returns a function that unsubscribes.
+	 */
+	on<K extends KeySetEventType>(type: K, listener: KeySetListener<K>): () => void {
+		let set = this.#listeners.get(type);
+		if (set === undefined) {
+			set = new Set();
+			this.#listeners.set(type, set);
+		}
+		set.add(listener as (e: never) => void);
+		return () => {
+			set.delete(listener as (e: never) => void);
+		};
+	}
+
+	/**
+	 * Emit an event (internal use).
+	 *
+	 * @param type - the event type.
+	 * @param payload - the payload.
+	 */
+	protected emit<K extends KeySetEventType>(type: K, payload: KeySetEvents[K]): void {
+		const set = this.#listeners.get(type);
+		if (set !== undefined)
+			for (const l of set) {
+				try {
+					(l as KeySetListener<K>)(payload);
+				} catch {}
+			}
+		if (this.#sink !== undefined) {
+			try {
+				this.#sink({ type, ...payload } as KeySetEvent);
+			} catch {}
+		}
+	}
+}

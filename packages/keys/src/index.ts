@@ -1,0 +1,59 @@
+/**
+ * `@xshl/keys`: JWKS key sets for verifiers (remote, reference and local), Web Crypto only.
+ * The issuer key ring lives in `@xshl/keys/ring`; a Node fetch with a custom CA in
+ * `@xshl/keys/node`.
+ *
+ * @module
+ */
+
+export type {
+	KeysConfigIssue,
+	KeysErrorCode,
+	KeysErrorOptions,
+	KeysErrors,
+	NoMatchReason,
+	UnavailableReason,
+} from "./errors";
+export {
+	KEYS_ERROR_CODES,
+	KeyRingEmptyError,
+	KeysConfigError,
+	KeysContentTypeError,
+	KeysError,
+	KeysFetchError,
+	KeysFetchTimeoutError,
+	KeysHttpStatusError,
+	KeysJwksInvalidError,
+	KeysNetworkError,
+	KeysRedirectError,
+	KeysResponseTooLargeError,
+	KeysTlsError,
+	KeysUnavailableError,
+	MultipleMatchingKeysError,
+	NoMatchingKeyError,
+} from "./errors";
+export type { KeySetEvent, KeySetEvents, KeySetEventType, KeySetListener } from "./events";
+export { KeySetEmitter } from "./events";
+export type { FetchLike } from "./internal/http";
+export type { LocalKeySetOptions } from "./local-key-set";
+export { LocalKeySet } from "./local-key-set";
+export type { ReferenceKeysOptions, XshlTarget } from "./reference-keys";
+export { API_REFERENCE, ReferenceKeys, referenceUrl } from "./reference-keys";
+export type {
+	KeySetHealth,
+	KeySetState,
+	RemoteKeySetOptions,
+	RemoteKeySetStats,
+} from "./remote-key-set";
+export { RemoteKeySet } from "./remote-key-set";
+export type {
+	KeyGetOptions,
+	KeyQuery,
+	KeySet,
+	KeySetLoadOptions,
+	KeyUse,
+	PublicJwk,
+	PublicJwks,
+	RejectedKey,
+	ResolverHeader,
+} from "./types";
