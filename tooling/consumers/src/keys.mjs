@@ -1,0 +1,51 @@
+// Every public entry, imported as ESM from the built output, with one real call each.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import * as keys from "@xshl/keys";
+import * as keysErrors from "@xshl/keys/errors";
+import * as node from "@xshl/keys/node";
+import keysPkg from "@xshl/keys/package.json" with { type: "json" };
+import * as ring from "@xshl/keys/ring";
+
+const ALG = { name: "ECDSA", hash: "SHA-256" };
+const kr = await ring.KeyRing.generate({ signing: "ES256" });
+const server = createServer(async (req, res) => {
+	const r = await kr.jwksResponse({ headers: req.headers });
+	res.writeHead(r.status, r.headers).end(r.body);
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+try {
+	const url = `http://127.0.0.1:${server.address().port}/jwks.json`;
+	const remote = new keys.RemoteKeySet({
+		name: "session_name",
+		url,
+		fetch: node.createNodeFetch(),
+	});
+	await remote.load();
+	const { privateKey, header } = kr.signingKey();
+	// sign and verify with Web Crypto (jose is not a dependency of this consumer)
+	const data = new TextEncoder().encode("payload");
+	const sig = await crypto.subtle.sign(ALG, privateKey, data);
+	assert.equal(await crypto.subtle.verify(ALG, await remote.resolver(header), sig, data), true);
+	const local = new keys.LocalKeySet({ name: "local", jwks: kr.jwks() });
+	assert.equal(await crypto.subtle.verify(ALG, await local.resolver(header), sig, data), true);
+	await assert.rejects(remote.getKey({ kid: "nope" }), { code: "ERR_KEYS_NO_MATCHING_KEY" });
+	remote.close();
+} finally {
+	server.close();
+}
+assert.throws(() => new keys.RemoteKeySet({ name: "", url: "https://x.example" }), {
+	code: "ERR_KEYS_CONFIG_INVALID",
+});
+assert.equal(
+	keys.referenceUrl(
+		{ spot: "s", base: "b", entity: "e", "@context": { source: "k", path: "p" } },
+		"https://t.example",
+	).href,
+	"https://t.example/1/k/p?target=s:e@b",
+);
+assert.equal(keys.KeysError, keysErrors.KeysError);
+assert.equal(typeof keysErrors.KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE, "string");
+assert.equal(keysPkg.name, "@xshl/keys");
+
+console.log("ok");
