@@ -97,9 +97,9 @@ const EnvSchema = z.object({
 	REDIS_PREFIX: z
 		.string()
 		.optional()
-		.transform((v) => v || "xshl:demo:")
+		.transform((v) => v || "xshl-demo")
 		.pipe(
-			z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX must match [A-Za-z0-9:_-]{1,64}"),
+			z.string().regex(/^[A-Za-z0-9._:-]{1,56}$/, "REDIS_PREFIX must match [A-Za-z0-9._:-]{1,56}"),
 		),
 	REDIS_TIMEOUT_MS: int("REDIS_TIMEOUT_MS", 250, 10, 10_000),
 	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),

@@ -1,6 +1,6 @@
 /**
  * Redis mode: the shared `RedisStore` and the shared key ring. The first instance generates
- * the ring and stores its private export under `<prefix>keyring` (SET NX); the others import
+ * the ring and stores its private export under `<prefix>:keyring` (SET NX); the others import
  * it. A rotation writes the new export; other instances pick it up within `RING_POLL_MS`
  * (the new active key was pre-published as `next`, so their verification never lags).
  */
@@ -31,11 +31,16 @@ export async function connectRedis(
 	});
 	client.on("error", () => {});
 	await client.connect();
-	const ringKey = `${config.redisPrefix}keyring`;
+	const ringKey = `${config.redisPrefix}:keyring`;
 	let timer: NodeJS.Timeout | undefined;
 	let lastText = "";
 	const store = new StoreAdapter(
-		new RedisStore({ client, prefix: config.redisPrefix, ...storeOptions }) as never,
+		new RedisStore({
+			client,
+			prefix: config.redisPrefix,
+			timeoutMs: config.redisTimeoutMs,
+			...storeOptions,
+		}),
 		"redis",
 		async () => {
 			if (timer) clearInterval(timer);
