@@ -52,7 +52,12 @@ export async function cleanRedis(prefix: string): Promise<void> {
 export function buildDist(): void {
 	execFileSync(
 		process.execPath,
-		[fileURLToPath(import.meta.resolve("typescript/bin/tsc")), "-p", "tsconfig.build.json", "--noCheck"],
+		[
+			fileURLToPath(import.meta.resolve("typescript/bin/tsc")),
+			"-p",
+			"tsconfig.build.json",
+			"--noCheck",
+		],
 		{
 			cwd: ROOT,
 			stdio: "inherit",
