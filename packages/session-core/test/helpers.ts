@@ -143,3 +143,11 @@ export async function fixture(
 	});
 	return { key, keys, config };
 }
+
+/** The same token with the first signature byte flipped (deterministic, never a no-op). */
+export function tamper(token: string): string {
+	const [h, p, s] = token.split(".") as [string, string, string];
+	const sig = base64url.decode(s);
+	sig[0] = sig[0]! ^ 0xff;
+	return `${h}.${p}.${base64url.encode(sig)}`;
+}
