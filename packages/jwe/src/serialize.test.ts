@@ -84,6 +84,14 @@ describe("serialize", () => {
 		expect((e.cause as { code: string }).code).toBe("ERR_KEYS_NO_MATCHING_KEY");
 	});
 
+	it("a key set that resolves to nothing is ERR_JWE_NO_MATCHING_KEY", async () => {
+		await expectReject(
+			serialize("x", header, { keys: { getKey: async () => undefined as never } }),
+			JweNoMatchingKeyError,
+			"ERR_JWE_NO_MATCHING_KEY",
+		);
+	});
+
 	it("refuses zip in the header", async () => {
 		await expectReject(
 			serialize("x", { ...header, zip: "DEF" }, { keys }),

@@ -231,14 +231,21 @@ export async function serialize(
 	const plaintext = encodePayload(payload);
 	let key: CryptoKey | JWK | Uint8Array;
 	if (keys !== undefined) {
+		let found: CryptoKey | undefined;
 		try {
-			key = await keys.getKey({ kid: protectedHeader.kid, use: "enc", alg: protectedHeader.alg });
+			found = await keys.getKey({ kid: protectedHeader.kid, use: "enc", alg: protectedHeader.alg });
 		} catch (cause) {
 			throw new JweNoMatchingKeyError(
 				"the key set has no encryption key for the header's kid and alg",
 				{ cause },
 			);
 		}
+		if (found === undefined || found === null) {
+			throw new JweNoMatchingKeyError(
+				"the key set returned no encryption key for the header's kid",
+			);
+		}
+		key = found;
 	} else {
 		key = fixedKey!;
 	}
