@@ -1,0 +1,55 @@
+// Every public entry, imported as ESM from the built output, with one real call each.
+import assert from "node:assert/strict";
+import * as core from "@xshl/session-core";
+import * as coreErrors from "@xshl/session-core/errors";
+import corePkg from "@xshl/session-core/package.json" with { type: "json" };
+import { Trace } from "@xshl/trace";
+
+const { privateKey, publicKey } = await crypto.subtle.generateKey({ name: "Ed25519" }, false, [
+	"sign",
+	"verify",
+]);
+const keys = {
+	name: "session_name",
+	resolver: async ({ kid, alg }) => {
+		if (kid !== "k1" || alg !== "EdDSA")
+			throw Object.assign(new Error("no key"), { code: "ERR_KEYS_NO_MATCHING_KEY" });
+		return publicKey;
+	},
+	algorithms: () => ["EdDSA"],
+	getKey: async () => publicKey,
+};
+const config = await core.SessionConfig.create({
+	keys,
+	audience: ["api"],
+	header: { alg: "EdDSA", kid: "k1" },
+	key: privateKey,
+});
+const session = new core.Session(config, "ua", "salt");
+session.sub = "user-1";
+session.aud = "api";
+const token = await session.jwt();
+const claims = await core.verifySession(token, {
+	keys,
+	trace: new Trace("ua", "salt"),
+	audience: ["api"],
+});
+assert.equal(claims.sub, "user-1");
+assert.equal(claims.sid, session.sid);
+const other = new core.Session(config, "ua", "salt");
+await other.merge(token);
+assert.equal(other.sub, "user-1");
+await assert.rejects(core.verifySession(`${token}x`, { keys }), {
+	code: "ERR_SESSION_SIGNATURE_INVALID",
+});
+assert.equal(core.SessionError, coreErrors.SessionError);
+assert.equal(core.DEFAULT_SESSION_EXPIRES, 120);
+assert.throws(
+	() => new core.SessionConfig({ keys, header: { alg: "none", kid: "k" }, key: privateKey }),
+	{
+		code: "ERR_SESSION_CONFIG_INVALID",
+	},
+);
+assert.equal(corePkg.name, "@xshl/session-core");
+
+console.log("ok");
