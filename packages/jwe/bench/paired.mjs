@@ -1,8 +1,9 @@
 // Interleaved A/B timing of @xshl/jwe against raw jose, on the built package: rounds alternate
 // between the two, so machine-load drift (shared CI runners) hits both sides equally.
 // Run with `pnpm bench:paired` after `pnpm build`. Prints ops/s and the ratio per operation.
-import { CompactEncrypt, compactDecrypt, generateKeyPair } from "jose";
+
 import { deserialize, serialize } from "@xshl/jwe";
+import { CompactEncrypt, compactDecrypt, generateKeyPair } from "jose";
 
 const payload = "x".repeat(200);
 const encoder = new TextEncoder();
