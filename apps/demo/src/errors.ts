@@ -49,6 +49,36 @@ const STATUS_BY_CODE: Record<string, number> = {
 	ERR_KEYS_UNAVAILABLE: 503,
 };
 
+/** Package codes that mean a server-side problem (configuration, keys, signing): 500. */
+const SERVER_CODES = new Set([
+	"ERR_SESSION_CONFIG_INVALID",
+	"ERR_SESSION_KEY_INVALID",
+	"ERR_SESSION_SIGN_FAILED",
+	"ERR_SESSION_VALUE_INVALID",
+	"ERR_SESSION_CLAIM_NOT_JSON",
+	"ERR_SESSION_AUDIENCE_NOT_ALLOWED",
+	"ERR_KEYS_CONFIG_INVALID",
+	"ERR_KEYS_RING_EMPTY",
+	"ERR_JWE_CONFIG_INVALID",
+	"ERR_JWE_ENCRYPTION_FAILED",
+	"ERR_STORE_CONFIG_INVALID",
+]);
+
+/** Package codes caused by malformed client input: 400. */
+const BAD_INPUT_CODES = new Set(["ERR_STORE_INPUT_INVALID"]);
+
+/** Key-set fetch failures (resource-server mode): 503. */
+const UNAVAILABLE_CODES = new Set([
+	"ERR_KEYS_FETCH_TIMEOUT",
+	"ERR_KEYS_NETWORK",
+	"ERR_KEYS_HTTP_STATUS",
+	"ERR_KEYS_CONTENT_TYPE",
+	"ERR_KEYS_JWKS_INVALID",
+	"ERR_KEYS_RESPONSE_TOO_LARGE",
+	"ERR_KEYS_REDIRECT_REFUSED",
+	"ERR_KEYS_TLS",
+]);
+
 /** 401 codes whose bearer error is `insufficient_user_authentication` (RFC 9470). */
 const STEP_UP = new Set(["ERR_REAUTH_REQUIRED"]);
 
@@ -83,7 +113,6 @@ function bearer(error: string, description: string): string {
  * messages never contain tokens or keys); unknown errors become a generic 500.
  *
  * @param err - what was thrown.
- * @param fallback401 - when set, typed package errors of unknown code map to 401.
  */
 export function mapError(err: unknown): MappedError {
 	const e = err as {
@@ -122,8 +151,11 @@ export function mapError(err: unknown): MappedError {
 		return plain(500, "ERR_DEMO_INTERNAL", "Internal error");
 	}
 	if (code !== undefined) {
+		if (SERVER_CODES.has(code)) return plain(500, "ERR_DEMO_INTERNAL", "Internal error");
+		if (BAD_INPUT_CODES.has(code)) return plain(400, "ERR_DEMO_BAD_REQUEST", message);
 		const status =
 			STATUS_BY_CODE[code] ??
+			(UNAVAILABLE_CODES.has(code) ? 503 : undefined) ??
 			(code.endsWith("_UNAVAILABLE") || code.endsWith("_TIMEOUT")
 				? 503
 				: AUTH_PREFIXES.some((p) => code.startsWith(p))

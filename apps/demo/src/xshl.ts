@@ -8,7 +8,13 @@ import { createHash } from "node:crypto";
 import { deserialize, type JsonValue, serialize } from "@xshl/jwe";
 import type { KeySet } from "@xshl/keys";
 import type { KeyRing } from "@xshl/keys/ring";
-import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
+import {
+	createSessionVerifier,
+	Session,
+	type SessionClaims,
+	SessionConfig,
+	type SessionVerifier,
+} from "@xshl/session-core";
 import type { SessionStore } from "@xshl/session-store";
 import { sessionId, type Trace } from "@xshl/trace";
 import { HttpError } from "./errors.js";
@@ -78,6 +84,8 @@ export interface TokenOptions {
 	now: () => number;
 }
 
+const VERIFIER_CACHE_SIZE = 1000;
+
 /** Offline verification with session-core against any key set. */
 export class XshlVerifier implements Verifier {
 	constructor(
@@ -85,16 +93,32 @@ export class XshlVerifier implements Verifier {
 		private readonly opts: TokenOptions,
 	) {}
 
+	/** Compiled verifiers by trace text (a small LRU): options are validated once per client. */
+	readonly #cache = new Map<string, SessionVerifier<SessionClaims>>();
+
+	#verifier(trace: Trace | undefined): SessionVerifier<SessionClaims> {
+		const key = trace === undefined ? "\u0000none" : trace.toString();
+		let v = this.#cache.get(key);
+		if (v) {
+			this.#cache.delete(key);
+		} else {
+			v = createSessionVerifier({
+				keys: this.keys,
+				...(trace ? { trace } : {}),
+				audience: [this.opts.audience],
+				issuer: this.opts.issuer,
+				requireAuthTime: true,
+				now: this.opts.now,
+			});
+			if (this.#cache.size >= VERIFIER_CACHE_SIZE)
+				this.#cache.delete(this.#cache.keys().next().value!);
+		}
+		this.#cache.set(key, v);
+		return v;
+	}
+
 	async verify(token: string, trace: Trace | undefined): Promise<Verified> {
-		const verifier = createSessionVerifier({
-			keys: this.keys,
-			...(trace ? { trace } : {}),
-			audience: [this.opts.audience],
-			issuer: this.opts.issuer,
-			requireAuthTime: true,
-			now: this.opts.now,
-		});
-		const claims = (await verifier.verify(token)) as unknown as AccessClaims;
+		const claims = (await this.#verifier(trace).verify(token)) as unknown as AccessClaims;
 		return { header: decodeHeader(token), claims };
 	}
 }

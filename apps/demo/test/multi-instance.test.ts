@@ -123,6 +123,24 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 		expect((await admin.request(r.url, "POST", "/auth/refresh", { csrf: true })).status).toBe(404);
 	});
 
+	it("answers an oversized Authorization header with 431, never 500 (FMT-05)", async () => {
+		const res = await fetch(`${a.url}/api/me`, {
+			headers: { authorization: `Bearer ${"a".repeat(1024 * 1024)}` },
+		});
+		expect(res.status).toBe(431);
+		expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
+	});
+
+	it("refuses to start on a bad configuration, naming each variable", async () => {
+		const err = await startDemo({ PORT: "abc", SIGNING_ALG: "HS256" }).catch((e: Error) => e);
+		expect(err).toBeInstanceOf(Error);
+		expect((err as Error).message).toContain("demo exited with 2");
+		expect((err as Error).message).toContain("PORT must be an integer in [0, 65535]");
+		expect((err as Error).message).toContain(
+			"SIGNING_ALG must be one of ES256, EdDSA, RS256, PS256",
+		);
+	});
+
 	it("never logs tokens", () => {
 		for (const p of [a, b, r]) {
 			expect(p.output()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);

@@ -1,0 +1,78 @@
+// One benchmark server per process (so autocannon never shares its event loop):
+// `node bench/server.mjs demo|baseline ES256|RS256` prints `{ url, headers }` as one JSON line.
+import fastifyJwt from "@fastify/jwt";
+import Fastify from "fastify";
+import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
+import { buildApp } from "../dist/app.js";
+import { loadConfig } from "../dist/config.js";
+import { createDeps } from "../dist/wiring.js";
+
+const UA = "Mozilla/5.0 (X11; Linux x86_64) bench";
+
+async function demoServer(alg) {
+	const config = loadConfig({
+		HOST: "127.0.0.1",
+		PORT: "0",
+		SIGNING_ALG: alg,
+		LOG_LEVEL: "silent",
+		ACCESS_TOKEN_TTL: "900",
+	});
+	const app = await buildApp(await createDeps(config));
+	const login = await app.inject({
+		method: "POST",
+		url: "/auth/login",
+		headers: { "content-type": "application/json", "x-xshl-request": "1", "user-agent": UA },
+		payload: { username: "alice", password: "alice-demo-pass" },
+	});
+	const { access_token: token } = login.json();
+	const cookie = [login.headers["set-cookie"]]
+		.flat()
+		.map((c) => c.split(";")[0])
+		.join("; ");
+	const url = await app.listen({ host: "127.0.0.1", port: 0 });
+	return {
+		app,
+		url: `${url}/api/me`,
+		headers: { authorization: `Bearer ${token}`, "user-agent": UA, cookie },
+	};
+}
+
+async function baselineServer(alg) {
+	const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+	const app = Fastify({ logger: false });
+	await app.register(fastifyJwt, {
+		secret: { private: await exportPKCS8(privateKey), public: await exportSPKI(publicKey) },
+		sign: { algorithm: alg, expiresIn: 900 },
+		verify: { algorithms: [alg] },
+	});
+	app.get("/api/me", { onRequest: (req) => req.jwtVerify() }, async (req) => ({
+		claims: req.user,
+	}));
+	await app.ready();
+	const now = Math.floor(Date.now() / 1000);
+	// Same claim set size as the demo token.
+	const token = app.jwt.sign({
+		iss: "5f0c7a1e-2b3d-4c5e-8f60-7a8b9c0d1e2f",
+		sub: "6f1c8a52-3d0e-4f5b-9a27-1e8b2c4d5f60",
+		aud: ["xshl-demo"],
+		nbf: now,
+		jti: crypto.randomUUID(),
+		sid: crypto.randomUUID(),
+		version: 1,
+		trace: crypto.randomUUID(),
+		auth_time: now,
+		scope: ["demo"],
+		roles: ["user"],
+	});
+	const url = await app.listen({ host: "127.0.0.1", port: 0 });
+	return {
+		app,
+		url: `${url}/api/me`,
+		headers: { authorization: `Bearer ${token}`, "user-agent": UA },
+	};
+}
+
+const [kind, alg] = process.argv.slice(2);
+const target = kind === "demo" ? await demoServer(alg) : await baselineServer(alg);
+process.stdout.write(`${JSON.stringify({ url: target.url, headers: target.headers })}\n`);
+process.on("SIGTERM", () => void target.app.close().then(() => process.exit(0)));
