@@ -44,3 +44,17 @@ describe("examples (run on the built package)", () => {
 		);
 	});
 });
+
+describe("README", () => {
+	it("quotes the tested quick start and documents every error code of the registry", async () => {
+		const { readFileSync } = await import("node:fs");
+		const { STORE_ERROR_CODES } = await import("../src/errors");
+		const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+		const example = readFileSync(new URL("../examples/quick-start.mjs", import.meta.url), "utf8");
+		expect(readme.includes(example.split("\n").slice(1).join("\n").trim())).toBe(true);
+		for (const [code, meaning] of Object.entries(STORE_ERROR_CODES)) {
+			expect(readme.includes(`| \`${code}\` |`)).toBe(true);
+			expect(readme.includes(meaning)).toBe(true);
+		}
+	});
+});

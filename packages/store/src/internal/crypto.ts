@@ -8,6 +8,7 @@ const ENC = new TextEncoder();
 const DEC = new TextDecoder();
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const B64_INDEX = new Int16Array(128).fill(-1);
+const B64_CODES = Array.from(B64URL, (c) => c.charCodeAt(0));
 for (let i = 0; i < B64URL.length; i++) B64_INDEX[B64URL.charCodeAt(i)] = i;
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
@@ -19,22 +20,28 @@ export function fromUtf8(bytes: Uint8Array): string {
 }
 
 export function b64url(bytes: Uint8Array): string {
-	let out = "";
+	// char codes first, one String.fromCharCode at the end: a flat string (no rope of small
+	// concatenations), which keeps stored hashes small in memory
+	const codes = new Array<number>(Math.ceil((bytes.length * 4) / 3));
+	let o = 0;
 	let i = 0;
 	for (; i + 2 < bytes.length; i += 3) {
 		const n =
 			((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-		out += `${B64URL[n >>> 18]}${B64URL[(n >>> 12) & 63]}${B64URL[(n >>> 6) & 63]}${B64URL[n & 63]}`;
+		codes[o++] = B64_CODES[n >>> 18] as number;
+		codes[o++] = B64_CODES[(n >>> 12) & 63] as number;
+		codes[o++] = B64_CODES[(n >>> 6) & 63] as number;
+		codes[o++] = B64_CODES[n & 63] as number;
 	}
 	const rest = bytes.length - i;
-	if (rest === 1) {
-		const n = (bytes[i] as number) << 16;
-		out += `${B64URL[n >>> 18]}${B64URL[(n >>> 12) & 63]}`;
-	} else if (rest === 2) {
-		const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
-		out += `${B64URL[n >>> 18]}${B64URL[(n >>> 12) & 63]}${B64URL[(n >>> 6) & 63]}`;
+	if (rest > 0) {
+		const n = ((bytes[i] as number) << 16) | (rest === 2 ? (bytes[i + 1] as number) << 8 : 0);
+		codes[o++] = B64_CODES[n >>> 18] as number;
+		codes[o++] = B64_CODES[(n >>> 12) & 63] as number;
+		if (rest === 2) codes[o++] = B64_CODES[(n >>> 6) & 63] as number;
 	}
-	return out;
+	codes.length = o;
+	return String.fromCharCode.apply(null, codes);
 }
 
 /** Decodes unpadded base64url; returns undefined on any character outside the alphabet. */
