@@ -41,6 +41,8 @@ export interface AppDeps {
 	logStream?: NodeJS.WritableStream;
 	/** Extra close hook (store clients, key sets). */
 	onClose?: () => Promise<void>;
+	/** Store audit events (login, refresh, reuse_detected, revoke, evict, logout_all) land here. */
+	storeEvents?: { handler?: (event: { type: string }) => void };
 }
 
 const PUBLIC_DIR = new URL("../public/", import.meta.url);
@@ -187,6 +189,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		return payload;
 	});
 	if (deps.onClose) app.addHook("onClose", deps.onClose);
+	if (deps.storeEvents) {
+		// Events carry ids and at most 8 hex chars of a token hash, never a token.
+		deps.storeEvents.handler = (event) =>
+			app.log[event.type === "refresh.reuse_detected" ? "warn" : "info"](
+				{ storeEvent: event },
+				`store: ${event.type}`,
+			);
+	}
 	if (store) app.addHook("onClose", async () => store.close());
 
 	await app.register(rateLimit, {
@@ -252,12 +262,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	app.get("/healthz", async () => ({ ok: true, mode, store: store?.kind ?? null }));
 
 	// ---- keys ----------------------------------------------------------------------------
-	app.get("/.well-known/jwks.json", async (_req, reply) => {
+	app.get("/.well-known/jwks.json", async (req, reply) => {
 		const { issuer } = needIssuer();
+		const r = await issuer.jwksResponse(req.headers);
 		return reply
-			.header("cache-control", `public, max-age=${config.jwksCacheSeconds}, stale-if-error=86400`)
-			.header("content-type", "application/jwk-set+json; charset=utf-8")
-			.send(issuer.jwks());
+			.code(r.status)
+			.headers({ ...r.headers, "content-type": "application/jwk-set+json; charset=utf-8" })
+			.send(r.status === 304 ? undefined : r.body);
 	});
 
 	// ---- login / refresh / logout ----------------------------------------------------------

@@ -40,6 +40,12 @@ export interface Issuer {
 		trace: Trace;
 	}): Promise<{ token: string; claims: AccessClaims; kid: string }>;
 	jwks(): { keys: Record<string, unknown>[] };
+	/** The JWKS as an HTTP answer: cache headers, strong ETag, 304 on `If-None-Match`. */
+	jwksResponse(headers: Record<string, string | string[] | undefined>): Promise<{
+		status: 200 | 304;
+		headers: Record<string, string>;
+		body: string;
+	}>;
 	activeKid(): string;
 	/** New active key; the previous one stays published. */
 	rotate(): Promise<{ kid: string; previousKid: string }>;

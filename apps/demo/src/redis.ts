@@ -5,6 +5,7 @@
  * (the new active key was pre-published as `next`, so their verification never lags).
  */
 import { KeyRing, type KeyRingExport, type KeyRingOptions } from "@xshl/keys/ring";
+import type { StoreEvent } from "@xshl/session-store";
 import { Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
@@ -20,7 +21,7 @@ export interface RedisParts {
 
 export async function connectRedis(
 	config: DemoConfig,
-	storeOptions: { accessTokenTtlSeconds: number },
+	storeOptions: { accessTokenTtlSeconds: number; onEvent: (event: StoreEvent) => void },
 ): Promise<RedisParts> {
 	const { RedisStore } = await import("@xshl/session-store/redis");
 	const client = new Redis(config.redisUrl!, {

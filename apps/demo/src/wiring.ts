@@ -7,12 +7,14 @@
  */
 import { RemoteKeySet } from "@xshl/keys";
 import { KeyRing } from "@xshl/keys/ring";
-import { MemoryStore } from "@xshl/session-store";
+import { MemoryStore, type StoreEvent } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
 import { UserDirectory } from "./users.js";
 import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
+
+type StoreEvents = { handler?: (event: { type: string }) => void };
 
 /** Options for tests: an injectable clock. */
 export interface WiringOptions {
@@ -22,8 +24,12 @@ export interface WiringOptions {
 async function createStore(
 	config: DemoConfig,
 	now: () => number,
+	events: StoreEvents,
 ): Promise<{ store: RefreshStore; shared?: import("./redis.js").RedisParts }> {
-	const storeOptions = { accessTokenTtlSeconds: config.accessTokenTtl };
+	const storeOptions = {
+		accessTokenTtlSeconds: config.accessTokenTtl,
+		onEvent: (event: StoreEvent) => events.handler?.(event),
+	};
 	if (!config.redisUrl) {
 		return { store: new StoreAdapter(new MemoryStore({ ...storeOptions, now }), "memory") };
 	}
@@ -38,6 +44,7 @@ export async function createDeps(
 	options: WiringOptions = {},
 ): Promise<AppDeps> {
 	const now = options.now ?? Date.now;
+	const storeEvents: StoreEvents = {};
 	const tokenOptions = {
 		issuer: config.issuer,
 		audience: config.audience,
@@ -52,18 +59,20 @@ export async function createDeps(
 			now,
 			cooldownMs: 1000,
 		});
-		const { store } = config.redisUrl ? await createStore(config, now) : { store: undefined };
+		const { store } = config.redisUrl
+			? await createStore(config, now, storeEvents)
+			: { store: undefined };
 		return {
 			config,
 			now,
 			verifier: new XshlVerifier(keys, tokenOptions),
-			...(store ? { store } : {}),
+			...(store ? { store, storeEvents } : {}),
 			onClose: async () => keys.close(),
 		};
 	}
 
-	const { store, shared } = await createStore(config, now);
-	const ringOptions = { now };
+	const { store, shared } = await createStore(config, now, storeEvents);
+	const ringOptions = { now, maxAgeSeconds: config.jwksCacheSeconds };
 	const ring = shared
 		? await shared.loadRing(
 				() =>
@@ -88,6 +97,7 @@ export async function createDeps(
 		issuer,
 		verifier: new XshlVerifier(issuer.keys, tokenOptions),
 		store,
+		storeEvents,
 		sealer: new XshlSealer(holder, issuer.keys),
 		users: await UserDirectory.fromFile(config.usersFile),
 	};

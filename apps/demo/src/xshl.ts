@@ -182,6 +182,12 @@ export class XshlIssuer implements Issuer {
 		return this.#holder.ring.jwks() as unknown as { keys: Record<string, unknown>[] };
 	}
 
+	jwksResponse(
+		headers: Record<string, string | string[] | undefined>,
+	): Promise<{ status: 200 | 304; headers: Record<string, string>; body: string }> {
+		return this.#holder.ring.jwksResponse({ headers });
+	}
+
 	activeKid(): string {
 		return this.#holder.ring.signingKey().kid;
 	}

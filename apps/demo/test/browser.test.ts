@@ -116,6 +116,22 @@ describe.runIf(available || required)("browser", () => {
 		await page.reload();
 		await page.waitForTimeout(300);
 		expect(await page.isVisible("#login-panel")).toBe(true);
+		// Key rotation is visible: an admin rotates, the page refreshes and shows the new kid.
+		await page.fill("#username", "admin");
+		await page.fill("#password", "admin-demo-pass");
+		await page.click("#login");
+		await page.waitForSelector("#session-panel:not([hidden])");
+		const kidBefore = await page.textContent("#kid");
+		await page.click("#btn-rotate");
+		await page.waitForSelector("#kid-changed:not([hidden])");
+		const kidAfter = await page.textContent("#kid");
+		expect(kidAfter).not.toBe(kidBefore);
+		await page.screenshot({
+			path: new URL("browser-kid-changed.png", OUT).pathname,
+			fullPage: true,
+		});
+		await page.click("#btn-logout-all");
+		await page.waitForSelector("#login-panel:not([hidden])");
 		expect(errors).toEqual([]);
 	}, 45_000);
 });

@@ -110,7 +110,17 @@ describe("GET /.well-known/jwks.json", () => {
 	it("publishes public keys only, with cache headers", async () => {
 		const res = await t.app.inject("/.well-known/jwks.json");
 		expect(res.statusCode).toBe(200);
-		expect(res.headers["cache-control"]).toBe("public, max-age=300, stale-if-error=86400");
+		expect(res.headers["cache-control"]).toBe(
+			"public, max-age=300, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		const etag = res.headers.etag as string;
+		expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+		const again = await t.app.inject({
+			url: "/.well-known/jwks.json",
+			headers: { "if-none-match": etag },
+		});
+		expect(again.statusCode).toBe(304);
+		expect(again.body).toBe("");
 		expect(res.headers["content-type"]).toBe("application/jwk-set+json; charset=utf-8");
 		const { keys } = res.json() as { keys: Record<string, unknown>[] };
 		expect(keys.length).toBeGreaterThanOrEqual(1);
@@ -354,6 +364,7 @@ describe("POST /auth/refresh", () => {
 		const res = await thief.refresh();
 		expect(res.statusCode).toBe(401);
 		expect(errorOf(res).code).toBe("ERR_REFRESH_REUSED");
+		expect(t.logs.join("")).toContain('"msg":"store: refresh.reuse_detected"');
 		expect(res.headers["www-authenticate"]).toMatch(
 			/^Bearer realm="xshl-demo", error="invalid_token"/,
 		);
