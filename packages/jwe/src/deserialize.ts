@@ -157,7 +157,10 @@ function keyIndependent(error: unknown): Error | undefined {
 		return new JweInvalidError("malformed JWE", { cause: error });
 	}
 	if (error instanceof errors.JOSEAlgNotAllowed) {
-		return new JweAlgNotAllowedError("alg", "JWE algorithm not allowed", { cause: error });
+		const parameter = error.message.startsWith('"enc"') ? "enc" : "alg";
+		return new JweAlgNotAllowedError(parameter, `JWE "${parameter}" is not allowed`, {
+			cause: error,
+		});
 	}
 	if (error instanceof errors.JOSENotSupported) {
 		return /zip/i.test(error.message)

@@ -141,7 +141,19 @@ function normalize(options: SerializeOptions): Normalized {
 
 const encoder = new TextEncoder();
 
-/** Encodes a payload to bytes; see {@link JwePayload}. */
+/**
+ * The bytes `serialize()` encrypts for a payload: a string as UTF-8 (not JSON-quoted), a
+ * `Uint8Array` as is, anything else as its `JSON.stringify` text.
+ *
+ * @param payload - a string, bytes or a JSON value.
+ * @returns the plaintext bytes.
+ * @throws {JwePayloadInvalidError} `ERR_JWE_PAYLOAD_INVALID` when the value has no JSON form (undefined, a function, a bigint, a cycle).
+ * @example
+ * ```ts
+ * import { encodePayload } from '@xshl/jwe'
+ * new TextDecoder().decode(encodePayload({ a: 1 })) // '{"a":1}'
+ * ```
+ */
 export function encodePayload(payload: JwePayload): Uint8Array {
 	if (typeof payload === "string") return encoder.encode(payload);
 	if (payload instanceof Uint8Array) return payload;
