@@ -1,0 +1,33 @@
+// vitest bench: issue and verify for ES256, EdDSA and RS256, @xshl/session-core next to raw
+// jose, fast-jwt and jsonwebtoken, 1 call in flight and 32 in flight. The ratio table in the
+// README comes from bench/ratios.mjs (interleaved rounds, medians), which `pnpm bench` runs
+// after this file.
+import { bench, describe } from "vitest";
+import { ALGS, IN_FLIGHT, setup } from "./setup.mjs";
+
+const options = { time: 400, warmupTime: 100 };
+
+for (const alg of ALGS) {
+	const ops = await setup(alg);
+	for (const op of ["issue", "verify"] as const) {
+		describe(`${alg} ${op}, 1 in flight`, () => {
+			for (const [name, fn] of Object.entries(ops[op])) {
+				if (fn !== undefined) bench(name, async () => void (await fn()), options);
+			}
+		});
+		describe(`${alg} ${op}, ${IN_FLIGHT} in flight`, () => {
+			for (const [name, fn] of Object.entries(ops[op])) {
+				if (fn === undefined) continue;
+				bench(
+					name,
+					async () => {
+						const all: Promise<unknown>[] = new Array(IN_FLIGHT);
+						for (let i = 0; i < IN_FLIGHT; i++) all[i] = fn();
+						await Promise.all(all);
+					},
+					options,
+				);
+			}
+		});
+	}
+}
