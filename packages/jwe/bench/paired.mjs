@@ -35,7 +35,7 @@ for (const alg of ["RSA-OAEP-256", "ECDH-ES+A256KW"]) {
 	/** @type {Record<string, [() => Promise<unknown>, () => Promise<unknown>]>} */
 	const ops = {
 		serialize: [
-			() => serialize(payload, header, serializeOptions),
+			() => serialize(encoder.encode(payload), header, serializeOptions),
 			() =>
 				new CompactEncrypt(encoder.encode(payload)).setProtectedHeader(header).encrypt(publicKey),
 		],

@@ -57,6 +57,18 @@ describe("round trips for each allowed alg/enc pair", () => {
 });
 
 describe("deserialize", () => {
+	it("text() and json() can be destructured", async () => {
+		const token = await serialize(
+			{ a: 1 },
+			{ alg: "ECDH-ES", enc: "A256GCM", kid: "ecdh-1" },
+			{ keys },
+		);
+		const { text, json, plaintext } = await deserialize(token, { keys: ecdh.privateKey });
+		expect(text()).toBe('{"a":1}');
+		expect(json()).toEqual({ a: 1 });
+		expect(plaintext.byteLength).toBe(7);
+	});
+
 	it("returns bytes, text() and json()", async () => {
 		const bytes = Uint8Array.of(0, 255, 1);
 		const token = await serialize(

@@ -134,21 +134,22 @@ class Result implements DeserializeResult {
 		this.plaintext = plaintext;
 		this.protectedHeader = protectedHeader;
 	}
-	text(): string {
+	// arrow properties, so `const { text } = await deserialize(...)` works
+	readonly text = (): string => {
 		try {
 			return textDecoder.decode(this.plaintext);
 		} catch (cause) {
 			throw new JwePayloadInvalidError("the plaintext is not valid UTF-8", { cause });
 		}
-	}
-	json<T = unknown>(): T {
+	};
+	readonly json = <T = unknown>(): T => {
 		const text = this.text();
 		try {
 			return JSON.parse(text) as T;
 		} catch (cause) {
 			throw new JwePayloadInvalidError("the plaintext is not JSON", { cause });
 		}
-	}
+	};
 }
 
 /** Maps a jose error that does not depend on the key to our typed error, or returns undefined. */
