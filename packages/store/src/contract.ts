@@ -30,7 +30,7 @@ export interface LoginInput {
 	 * `sid` that already has a live family replaces (revokes) that family.
 	 */
 	sid?: string;
-	/** `auth_time` in NumericDate seconds. Default: now (store clock). The absolute deadline counts from it. */
+	/** `auth_time` in NumericDate seconds. Default: now (store clock). The absolute deadline counts from it; a future value is clamped to now. */
 	authTime?: number;
 	/** Coarse client info for the session list. */
 	client?: ClientInput;

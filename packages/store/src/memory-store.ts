@@ -144,7 +144,7 @@ class MemoryBackend implements Backend {
 
 	async login(a: LoginArgs): Promise<LoginReply> {
 		const now = this.#clock();
-		const auth = a.authTime ?? now;
+		const auth = Math.min(a.authTime ?? now, now); // a future auth_time never extends the cap
 		const absAt = auth + a.absMs;
 		if (absAt <= now)
 			return { status: "absolute", now, row: undefined, evicted: [], replaced: undefined };

@@ -368,6 +368,13 @@ export function contractSuite(name: string, h: Harness): void {
 			expect(await code(store.rotate(r1.refreshToken, { trace: "T" }))).toBe(
 				"ERR_REFRESH_ABSOLUTE_EXPIRED",
 			);
+			// a future auth_time is clamped to now: it never extends the absolute deadline
+			const future = await store.login({
+				sub: "kate",
+				trace: "T",
+				authTime: Math.floor(h.appNow() / 1000) + 3600,
+			});
+			expect(future.absoluteExpiresAt - future.createdAt).toBe(2000);
 			// a login with an auth_time older than the absolute timeout is refused
 			const old = Math.floor(h.appNow() / 1000) - 10;
 			expect(await code(store.login({ sub: "kate", trace: "T", authTime: old }))).toBe(

@@ -33,7 +33,7 @@ local base = ARGV[1]
 local fid = ARGV[2]
 local sid = ARGV[4]
 local auth = now
-if ARGV[6] ~= '' then auth = tonumber(ARGV[6]) end
+if ARGV[6] ~= '' then auth = math.min(tonumber(ARGV[6]), now) end
 local aa = auth + tonumber(ARGV[12])
 if aa <= now then return {'absolute', now} end
 local ia = now + tonumber(ARGV[11])
