@@ -183,10 +183,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			},
 		});
 	});
-	app.addHook("onSend", async (_req, reply, payload) => {
+	// Default headers set up front (a sync hook is cheaper than an async onSend); routes override.
+	app.addHook("onRequest", (_req, reply, done) => {
 		reply.headers(SECURITY_HEADERS);
-		if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
-		return payload;
+		reply.header("cache-control", "no-store");
+		done();
 	});
 	if (deps.onClose) app.addHook("onClose", deps.onClose);
 	if (deps.storeEvents) {
