@@ -272,6 +272,7 @@ export class SessionConfig {
 	/** Largest token accepted by verification, in bytes. */
 	readonly maxTokenBytes: number;
 	#signingKey: Promise<CryptoKey | Uint8Array> | undefined;
+	#signingKeyNow: CryptoKey | Uint8Array | undefined;
 
 	/**
 	 * @param input - see {@link SessionConfigInput}.
@@ -323,12 +324,25 @@ export class SessionConfig {
 		if (this.#signingKey === undefined) {
 			const pending = importSigningKey(this.key, this.header.alg);
 			// a failed import is not cached: the next call tries again
-			pending.catch(() => {
-				if (this.#signingKey === pending) this.#signingKey = undefined;
-			});
+			pending.then(
+				(key) => {
+					this.#signingKeyNow = key;
+				},
+				() => {
+					if (this.#signingKey === pending) this.#signingKey = undefined;
+				},
+			);
 			this.#signingKey = pending;
 		}
 		return this.#signingKey;
+	}
+
+	/**
+	 * The imported signing key once {@link SessionConfig.signingKey} has resolved, else
+	 * `undefined` (lets `session.jwt()` skip an await on the hot path).
+	 */
+	get signingKeyNow(): CryptoKey | Uint8Array | undefined {
+		return this.#signingKeyNow;
 	}
 
 	/** Whether this config signs with an HMAC secret. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { sessionId, Trace, type TracePart } from "@xshl/trace";
-import { base64url, type JWTHeaderParameters, type JWTPayload, SignJWT } from "jose";
+import { base64url, type CompactJWSHeaderParameters, CompactSign } from "jose";
 import type { SessionClaims } from "./claims";
 import { SessionConfig, type SessionConfigInput } from "./config";
 import { DEFAULT_MERGE_CLAIMS, DEFAULT_STR, DEFAULT_UID } from "./constants";
@@ -32,6 +32,8 @@ export type MergeResult =
 const READ_ONLY = new Set(["iss", "sid", "version", "jti", "iat", "nbf", "exp", "trace"]);
 
 type Claims = Record<string, JsonValue>;
+
+const encoder = new TextEncoder();
 
 function copy<T extends JsonValue | undefined>(value: T): T {
 	return (value !== null && typeof value === "object" ? structuredClone(value) : value) as T;
@@ -345,7 +347,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 	 * @throws {SessionSignError} `ERR_SESSION_SIGN_FAILED` when jose cannot sign (cause attached).
 	 */
 	async jwt(): Promise<string> {
-		const key = await this.config.signingKey();
+		const key = this.config.signingKeyNow ?? (await this.config.signingKey());
 		const iat = Math.floor(this.config.now() / 1000);
 		const jti = crypto.randomUUID();
 		const claims = this.#claims;
@@ -354,9 +356,12 @@ export class Session implements Iterable<[string, JsonValue]> {
 		claims.nbf = iat;
 		claims.exp = iat + this.config.expires;
 		claims.trace = this.trace.get(jti);
+		// the claims are JSON-safe by construction (every value went through the setters), so
+		// they are encoded directly; jose's SignJWT would structuredClone them first
+		const payload = encoder.encode(JSON.stringify(claims));
 		try {
-			return await new SignJWT(claims as JWTPayload)
-				.setProtectedHeader(this.config.header as JWTHeaderParameters)
+			return await new CompactSign(payload)
+				.setProtectedHeader(this.config.header as CompactJWSHeaderParameters)
 				.sign(key);
 		} catch (cause) {
 			throw new SessionSignError(

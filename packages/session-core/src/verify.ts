@@ -244,15 +244,20 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		return lastDerived;
 	}
 
-	async function resolve(
+	function rethrow(error: unknown): never {
+		throw keySetError(error);
+	}
+	// one promise per lookup (no async wrapper): the resolver's own promise, with errors mapped
+	function resolve(
 		header: { kid?: string; alg?: string },
 		token?: unknown,
 	): Promise<CryptoKey | Uint8Array> {
-		if (hmacSecret !== undefined && header.alg?.startsWith("HS")) return hmacSecret;
+		if (hmacSecret !== undefined && header.alg?.startsWith("HS"))
+			return Promise.resolve(hmacSecret);
 		try {
-			return await keys.resolver(header, token);
+			return keys.resolver(header, token).then(undefined, rethrow);
 		} catch (error) {
-			throw keySetError(error);
+			return Promise.reject(keySetError(error));
 		}
 	}
 

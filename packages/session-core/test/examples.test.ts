@@ -14,3 +14,15 @@ describe("examples", () => {
 		);
 	});
 });
+
+describe("README", () => {
+	it("quotes the quick-start example verbatim and lists every error code", async () => {
+		const { readFileSync } = await import("node:fs");
+		const { SESSION_ERROR_CODES } = await import("../src/index");
+		const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+		const example = readFileSync(new URL("../examples/quick-start.mjs", import.meta.url), "utf8");
+		expect(readme).toContain(example);
+		for (const code of Object.keys(SESSION_ERROR_CODES))
+			expect(readme).toContain(`| \`${code}\` |`);
+	});
+});
