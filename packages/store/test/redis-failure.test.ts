@@ -173,6 +173,20 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
 		});
 
+		it("STO-06 CLIENT PAUSE 1000 while a rotation is in flight: timeout, then the retry gets the same successor", async () => {
+			const c = client(port);
+			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
+			const patient = new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER }); // same connection: FIFO
+			const login = await store.login({ sub: "client-pause", trace: "T" });
+			expect(await client(port).call("CLIENT", "PAUSE", "1000", "ALL")).toBe("OK");
+			expect(await codeOf(store.rotate(login.refreshToken, { trace: "T" }))).toBe(
+				"ERR_STORE_UNAVAILABLE",
+			);
+			const retry = await patient.rotate(login.refreshToken, { trace: "T" });
+			expect(retry).toMatchObject({ replay: true, generation: 1 });
+			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
+		});
+
 		it("logout, logout-all and the critical check fail closed while paused", async () => {
 			const pid = proc?.pid as number;
 			const store = new RedisStore({ client: client(port), timeoutMs: 200, pepper: PEPPER });
