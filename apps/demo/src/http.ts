@@ -3,7 +3,7 @@
  */
 import { Trace } from "@xshl/trace";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type * as z from "zod";
+import * as z from "zod";
 import { cookieNames, parseCookies, serializeCookie } from "./cookies.js";
 import { badRequest, HttpError } from "./errors.js";
 
@@ -16,7 +16,24 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: str
 
 /** Max bytes of a compact JWT/JWE we accept (catalog FMT-05). */
 export const MAX_TOKEN_BYTES = 8192;
-const COMPACT = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$/;
+/** `Bearer <compact JWS>`, exactly one space, case-sensitive scheme; the token is returned. */
+const BearerHeader = z
+	.string()
+	.max(MAX_TOKEN_BYTES + 7)
+	.regex(/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/)
+	.transform((h) => h.slice(7));
+/** The fingerprint salt cookie value. */
+const Salt = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
+/** The user agent: any string, capped at 512 characters; absent is "". */
+const UserAgent = z
+	.string()
+	.optional()
+	.transform((ua) => (ua ?? "").slice(0, 512));
+/** The refresh cookie value (≤ 200 chars of base64url and dots), checked before any store call. */
+const RefreshCookie = z
+	.string()
+	.max(200)
+	.regex(/^[A-Za-z0-9._~-]+$/);
 
 /**
  * The bearer token of a request. Exactly `Authorization: Bearer <compact JWS>`; query
@@ -46,8 +63,8 @@ export function bearerToken(req: FastifyRequest): string {
 			"invalid_request",
 		);
 	}
-	const m = /^Bearer ([^\s]+)$/.exec(h);
-	if (!m?.[1] || !COMPACT.test(m[1]) || m[1].split(".").length !== 3) {
+	const m = BearerHeader.safeParse(h);
+	if (!m.success) {
 		throw new HttpError(
 			401,
 			"ERR_DEMO_TOKEN_MALFORMED",
@@ -55,10 +72,8 @@ export function bearerToken(req: FastifyRequest): string {
 			"invalid_request",
 		);
 	}
-	return m[1];
+	return m.data;
 }
-
-const SALT = /^[A-Za-z0-9_-]{22,64}$/;
 
 /** Options for building the trace of a request. */
 export interface TraceOptions {
@@ -69,13 +84,13 @@ export interface TraceOptions {
 /** The client's fingerprint salt (from its cookie), or "" when absent or malformed. */
 export function fingerprint(req: FastifyRequest, opts: TraceOptions): string {
 	const v = parseCookies(req.headers.cookie).get(cookieNames(opts.cookieSecure).fingerprint);
-	return v && SALT.test(v) ? v : "";
+	return Salt.safeParse(v).success ? (v as string) : "";
 }
 
 /** The user agent, capped at 512 chars. */
 export function userAgent(req: FastifyRequest): string {
-	const ua = req.headers["user-agent"];
-	return typeof ua === "string" ? ua.slice(0, 512) : "";
+	const ua = UserAgent.safeParse(req.headers["user-agent"]);
+	return ua.success ? ua.data : "";
 }
 
 /**
@@ -100,7 +115,7 @@ export function refreshCookie(req: FastifyRequest, secure: boolean): string {
 			"Refresh cookie missing",
 			"invalid_request",
 		);
-	if (v.length > 200 || !/^[A-Za-z0-9._~-]+$/.test(v)) {
+	if (!RefreshCookie.safeParse(v).success) {
 		throw new HttpError(
 			401,
 			"ERR_DEMO_REFRESH_MISSING",
