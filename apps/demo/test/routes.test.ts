@@ -825,3 +825,34 @@ describe("logs", () => {
 		expect(text).not.toContain(c.cookies.get("__Host-xshl-fp") ?? "no-fp-left");
 	});
 });
+
+describe("algorithms", () => {
+	for (const [signing, encryption] of [
+		["EdDSA", "ECDH-ES+A256KW"],
+		["RS256", "RSA-OAEP-256"],
+		["PS256", "ECDH-ES+A256KW"],
+	] as const) {
+		it(`${signing} tokens and ${encryption} JWE round trip`, async () => {
+			const x = await makeApp({
+				SIGNING_ALG: signing,
+				ENCRYPTION_ALG: encryption,
+				LOG_LEVEL: "silent",
+			});
+			try {
+				const c = new Client(x.app);
+				expect((await c.login()).statusCode).toBe(200);
+				expect(header(c.token)).toMatchObject({ alg: signing, typ: "xshl-session+jwt" });
+				expect((await c.api("GET", "/api/me")).statusCode).toBe(200);
+				const { jwe } = (await c.api("POST", "/api/seal", { payload: { n: 1 } })).json() as {
+					jwe: string;
+				};
+				expect(header(jwe)).toMatchObject({ alg: encryption, enc: "A256GCM" });
+				expect((await c.api("POST", "/api/open", { jwe })).json()).toMatchObject({
+					payload: { n: 1 },
+				});
+			} finally {
+				await x.app.close();
+			}
+		});
+	}
+});
