@@ -31,7 +31,15 @@ export async function connectRedis(
 		lazyConnect: true,
 	});
 	client.on("error", () => {});
-	await client.connect();
+	try {
+		await client.connect();
+	} catch (err) {
+		client.disconnect();
+		const u = new URL(config.redisUrl!);
+		throw new Error(
+			`cannot connect to Redis at ${u.hostname}:${u.port || 6379} (${(err as Error).message})`,
+		);
+	}
 	const ringKey = `${config.redisPrefix}:keyring`;
 	let timer: NodeJS.Timeout | undefined;
 	let lastText = "";

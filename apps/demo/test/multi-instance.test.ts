@@ -141,6 +141,15 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 		);
 	});
 
+	it("refuses to start when Redis is unreachable, without printing its password", async () => {
+		const err = await startDemo({ REDIS_URL: "redis://:hunter2-secret@127.0.0.1:1/9" }).catch(
+			(e: Error) => e,
+		);
+		expect((err as Error).message).toContain("demo exited with 1");
+		expect((err as Error).message).toContain("fatal: cannot connect to Redis at 127.0.0.1:1");
+		expect((err as Error).message).not.toContain("hunter2");
+	});
+
 	it("never logs tokens", () => {
 		for (const p of [a, b, r]) {
 			expect(p.output()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
