@@ -82,6 +82,8 @@ describe("SessionConfig validation names the field", () => {
 		["leeway -1", { leeway: -1 }, "leeway"],
 		["now not a function", { now: 5 }, "now"],
 		["maxTokenBytes 0", { maxTokenBytes: 0 }, "maxTokenBytes"],
+		["mergeClaims with a computed claim", { mergeClaims: ["scope", "exp"] }, "mergeClaims.1"],
+		["mergeClaims with __proto__", { mergeClaims: ["__proto__"] }, "mergeClaims.0"],
 	])("%s", async (_label, input, path) => {
 		const e = await cfgError(input as never);
 		expect(e.issues.map((i) => i.path)).toContain(path);

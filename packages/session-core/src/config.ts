@@ -135,6 +135,20 @@ const FORBIDDEN_HEADER = [
 	"enc",
 ];
 
+const NOT_MERGEABLE = new Set([
+	"iss",
+	"sid",
+	"version",
+	"jti",
+	"iat",
+	"nbf",
+	"exp",
+	"trace",
+	"__proto__",
+	"constructor",
+	"prototype",
+]);
+
 function isKeySet(value: unknown): value is SessionKeySet {
 	if (value === null || typeof value !== "object") return false;
 	const v = value as Record<string, unknown>;
@@ -221,6 +235,15 @@ const configSchema = z
 						member === "typ"
 							? "typ is always xshl-session+jwt and cannot be set"
 							: `header.${member} is not allowed in session tokens`,
+				});
+			}
+		}
+		for (const [i, name] of (input.mergeClaims ?? []).entries()) {
+			if (NOT_MERGEABLE.has(name)) {
+				ctx.addIssue({
+					code: "custom",
+					path: ["mergeClaims", i],
+					message: `${name} is computed by the session or unsafe as a key and cannot be merged`,
 				});
 			}
 		}

@@ -8,7 +8,7 @@
  */
 import type { Trace } from "@xshl/trace";
 import { sessionId } from "@xshl/trace";
-import { type JWTVerifyOptions, jwtVerify } from "jose";
+import { type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from "jose";
 import * as z from "zod";
 import { type SessionClaims, type SessionClaimsSchema, sessionClaimsSchema } from "./claims";
 import type { SessionKeySet } from "./config";
@@ -261,16 +261,23 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		}
 	}
 
-	async function verify(token: string): Promise<z.output<S>> {
-		checkCompact(token, maxTokenBytes);
+	function onRejected(error: unknown): never {
+		throw joseError(error);
+	}
+
+	// no async/await: one promise chain on top of jose's (the verify path is hot)
+	function verify(token: string): Promise<z.output<S>> {
+		try {
+			checkCompact(token, maxTokenBytes);
+		} catch (error) {
+			return Promise.reject(error);
+		}
 		const verifyOptions: JWTVerifyOptions = { ...base, algorithms: algorithms() };
 		if (now !== undefined) verifyOptions.currentDate = new Date(now());
-		let result: Awaited<ReturnType<typeof jwtVerify>>;
-		try {
-			result = await jwtVerify(token, resolve, verifyOptions);
-		} catch (error) {
-			throw joseError(error);
-		}
+		return jwtVerify(token, resolve, verifyOptions).then(check, onRejected);
+	}
+
+	function check(result: JWTVerifyResult): z.output<S> {
 		for (const member in result.protectedHeader) {
 			if (FORBIDDEN_HEADER.has(member)) {
 				throw new SessionHeaderUnsupportedError(
