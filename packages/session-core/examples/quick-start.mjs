@@ -1,6 +1,5 @@
 // Quick start for @xshl/session-core: run with `node examples/quick-start.mjs` after `pnpm build`.
-import { Session, SessionConfig, verifySession } from "@xshl/session-core";
-import { Trace } from "@xshl/trace";
+import { Session, SessionConfig, Trace, verifySession } from "@xshl/session-core";
 import { createLocalJWKSet, exportJWK, generateKeyPair } from "jose";
 
 // Keys: in production use @xshl/keys (KeyRing on the issuer, RemoteKeySet on verifiers).

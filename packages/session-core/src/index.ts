@@ -5,6 +5,9 @@
  * @module
  */
 
+/** Re-exported from `@xshl/trace`, so a verifier needs only this package and a key set. */
+export type { TracePart } from "@xshl/trace";
+export { sessionId, Trace, TraceError } from "@xshl/trace";
 export type { SessionClaims, SessionClaimsSchema, SessionClaimsShape } from "./claims";
 export { sessionClaimsSchema } from "./claims";
 export type {

@@ -36,6 +36,7 @@ async function main() {
 	assert.equal(result.ok, false);
 	assert.equal(result.error.code, "ERR_SESSION_SID_MISMATCH");
 	assert.equal(core.SessionError, coreErrors.SessionError);
+	assert.equal(core.Trace, Trace);
 	assert.equal(core.DEFAULT_UID, "00000000-0000-0000-0000-000000000000");
 	assert.equal(corePkg.name, "@xshl/session-core");
 	console.log("ok");

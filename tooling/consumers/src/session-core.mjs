@@ -43,6 +43,7 @@ await assert.rejects(core.verifySession(`${token}x`, { keys }), {
 	code: "ERR_SESSION_SIGNATURE_INVALID",
 });
 assert.equal(core.SessionError, coreErrors.SessionError);
+assert.equal(core.Trace, Trace);
 assert.equal(core.DEFAULT_SESSION_EXPIRES, 120);
 assert.throws(
 	() => new core.SessionConfig({ keys, header: { alg: "none", kid: "k" }, key: privateKey }),
