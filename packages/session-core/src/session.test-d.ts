@@ -3,7 +3,7 @@ import * as z from "zod";
 import {
 	createSessionVerifier,
 	type MergeResult,
-	type Session,
+	Session,
 	type SessionClaims,
 	type SessionConfigIssue,
 	type SessionErrorCode,
@@ -60,4 +60,16 @@ test("the error union narrows on code", () => {
 	const e = {} as SessionErrors;
 	if (e.code === "ERR_SESSION_CONFIG_INVALID")
 		expectTypeOf(e.issues).toEqualTypeOf<readonly SessionConfigIssue[]>();
+});
+
+test("config input requires keys, header.alg, header.kid and key", () => {
+	// @ts-expect-error header.kid is required
+	void new Session({ keys, header: { alg: "ES256" }, key: "pem" });
+	// @ts-expect-error key is required
+	void new Session({ keys, header: { alg: "ES256", kid: "k" } });
+	expectTypeOf(
+		new Session({ keys, header: { alg: "ES256", kid: "k" }, key: "pem" }, "ua", 1, 2n),
+	).toEqualTypeOf<Session>();
+	// @ts-expect-error trace parts are strings, numbers or bigints
+	void new Session({ keys, header: { alg: "ES256", kid: "k" }, key: "pem" }, true);
 });
