@@ -38,8 +38,13 @@ describe("trace value per token (uuid5 of the trace under the jti)", () => {
 describe("validate a token's trace claim", () => {
 	const jti = jtis[0]!;
 	const value = trace.get(jti);
-	bench("@xshl/trace Trace#validate", () => {
+	const claims = jtis.map((j) => ({ jti: j, trace: trace.get(j) }));
+	bench("@xshl/trace Trace#validate, same token again (memo hit)", () => {
 		trace.validate({ jti }, value);
+	});
+	bench("@xshl/trace Trace#validate, a new token every call", () => {
+		const c = claims[i++ & 1023]!;
+		trace.validate(c, c.trace);
 	});
 	bench("sessionId", () => {
 		sessionId("session_name", trace);

@@ -85,6 +85,21 @@ describe("Trace", () => {
 		expect(trace.validate(null as never, value)).toBe(false);
 	});
 
+	it("the last-answer memo never answers for a missing, empty or different jti", () => {
+		const fresh = new Trace("ua");
+		expect(fresh.validate({}, "")).toBe(false);
+		expect(fresh.validate({ jti: undefined }, "")).toBe(false);
+		expect(fresh.validate({ jti: "" }, "")).toBe(false);
+		const value = fresh.get(JTI);
+		expect(fresh.get(JTI)).toBe(value);
+		expect(fresh.validate({ jti: JTI }, value)).toBe(true);
+		expect(() => fresh.get("")).toThrow(TraceJtiInvalidError);
+		expect(fresh.validate({}, value)).toBe(false);
+		expect(fresh.get(JTI.toUpperCase())).toBe(value);
+		expect(fresh.get("123e4567-e89b-12d3-a456-426614174000")).not.toBe(value);
+		expect(fresh.get(JTI)).toBe(value);
+	});
+
 	describe("TRC-03: parts whose text would differ between Python and JS", () => {
 		const bad: [string, unknown][] = [
 			["1.5", 1.5],

@@ -42,6 +42,10 @@ export class Trace {
 	readonly parts: readonly TracePart[];
 	readonly #text: string;
 	readonly #bytes: Uint8Array;
+	// One-entry memo: a verifier that keeps a Trace per client sees the same jti on every
+	// request of that token's lifetime, so the last answer is the likely next one.
+	#lastJti: string | undefined;
+	#lastValue = "";
 
 	/**
 	 * @param parts - strings, safe integers or bigints; zero parts give the empty string.
@@ -82,7 +86,11 @@ export class Trace {
 	 * @throws {TraceJtiInvalidError} `ERR_TRACE_JTI_INVALID` when `jti` is not such a UUID.
 	 */
 	get(jti: string): string {
-		return uuid5(this.#bytes, normalizeUuid(jti, "jti"));
+		if (typeof jti === "string" && jti === this.#lastJti) return this.#lastValue;
+		const value = uuid5(this.#bytes, normalizeUuid(jti, "jti"));
+		this.#lastJti = jti;
+		this.#lastValue = value;
+		return value;
 	}
 
 	/**
