@@ -41,6 +41,7 @@ export type { ReferenceKeysOptions, XshlTarget } from "./reference-keys";
 export { API_REFERENCE, ReferenceKeys, referenceUrl } from "./reference-keys";
 export type {
 	KeySetHealth,
+	KeySetSnapshot,
 	KeySetState,
 	RemoteKeySetOptions,
 	RemoteKeySetStats,

@@ -136,6 +136,28 @@ const Options = z.object({
 	onEvent: z.custom<(e: KeySetEvent) => void>((f) => typeof f === "function").optional(),
 });
 
+/** A serialisable copy of an installed key set: see {@link RemoteKeySet.snapshot}. */
+export interface KeySetSnapshot {
+	/** The public keys. */
+	jwks: PublicJwks;
+	/** When they were fetched, in ms since the epoch. */
+	fetchedAt: number;
+	/** Their freshness, in ms. */
+	freshMs: number;
+	/** The response's ETag, for the next conditional request. */
+	etag?: string;
+	/** The response's Last-Modified. */
+	lastModified?: string;
+}
+
+const Snapshot = z.object({
+	jwks: z.object({ keys: z.array(z.unknown()).max(1000) }),
+	fetchedAt: z.number().int().nonnegative(),
+	freshMs: z.number().int().nonnegative(),
+	etag: z.string().optional(),
+	lastModified: z.string().optional(),
+});
+
 /** The state of a remote key set: see {@link RemoteKeySet.stats}. */
 export type KeySetState = "empty" | "fresh" | "stale" | "expired";
 
@@ -326,10 +348,25 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 * @param kid - the key id.
 	 * @param options - `use` and `alg`.
 	 * @returns the key, or `undefined` when none or several fit, nothing is loaded, or the set
-	 *   is past `maxStaleMs`.
+	 *   is past `maxStaleMs`. Starts a background refresh when one is due.
 	 */
 	get(kid: string, options?: KeyGetOptions): CryptoKey | undefined {
-		return this.#usable()?.getSync({ kid, use: options?.use, alg: options?.alg });
+		const index = this.#usable();
+		if (index !== undefined) this.#maybeRefresh();
+		return index?.getSync({ kid, use: options?.use, alg: options?.alg });
+	}
+
+	#maybeRefresh(): void {
+		const s = this.#set;
+		const now = this.#now();
+		if (
+			s !== undefined &&
+			!this.#closed &&
+			now >= s.refreshAt &&
+			now >= this.#nextRetryAt &&
+			this.#inflight === undefined
+		)
+			this.#refresh(false).catch(() => {});
 	}
 
 	#usable(): KeyIndex | undefined {
@@ -422,6 +459,58 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 */
 	jwks(): PublicJwks {
 		return { keys: (this.#set?.index.entries ?? []).map((e) => ({ ...e.jwk })) };
+	}
+
+	/**
+	 * The installed set as plain JSON, to keep the cache across cold starts (e.g. in a KV
+	 * store on serverless runtimes) and feed it back with {@link RemoteKeySet.restore}.
+	 *
+	 * @returns the snapshot, or `undefined` before the first load.
+	 */
+	snapshot(): KeySetSnapshot | undefined {
+		const s = this.#set;
+		if (s === undefined) return undefined;
+		const out: KeySetSnapshot = { jwks: this.jwks(), fetchedAt: s.fetchedAt, freshMs: s.freshMs };
+		if (s.etag !== undefined) out.etag = s.etag;
+		if (s.lastModified !== undefined) out.lastModified = s.lastModified;
+		return out;
+	}
+
+	/**
+	 * Seed the cache from a {@link RemoteKeySet.snapshot}. Keys go through the same checks as
+	 * fetched ones; the snapshot is installed only when nothing newer is. Its age counts: a
+	 * snapshot past its freshness triggers a background refresh on the next access, and one
+	 * past `maxStaleMs` is not served. Does not start the unknown-kid cooldown.
+	 *
+	 * @param snapshot - the snapshot.
+	 * @returns whether it was installed.
+	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` when the snapshot is malformed or has
+	 *   no usable key.
+	 */
+	async restore(snapshot: KeySetSnapshot): Promise<boolean> {
+		const r = Snapshot.safeParse(snapshot);
+		if (!r.success)
+			throw new KeysConfigError(
+				"invalid key set snapshot",
+				r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+				{ cause: r.error },
+			);
+		const parsed = await parseKeys(r.data.jwks.keys, this.#o.use);
+		if (parsed.entries.length === 0)
+			throw new KeysConfigError("key set snapshot has no usable key", [
+				{ path: ["jwks", "keys"], message: "no usable key" },
+			]);
+		const cur = this.#set;
+		if (cur !== undefined && cur.fetchedAt >= r.data.fetchedAt) return false;
+		this.#set = {
+			index: new KeyIndex(parsed.entries),
+			fetchedAt: r.data.fetchedAt,
+			freshMs: r.data.freshMs,
+			refreshAt: this.#refreshAt(r.data.fetchedAt, r.data.freshMs),
+			etag: r.data.etag,
+			lastModified: r.data.lastModified,
+		};
+		return true;
 	}
 
 	/**
@@ -543,8 +632,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 			this.#lastStaleEventAt = now;
 			this.emit("stale", { ageMs: now - expiresAt, maxStaleMs: this.#o.maxStaleMs });
 		}
-		if (now >= s.refreshAt && now >= this.#nextRetryAt && this.#inflight === undefined)
-			this.#refresh(false).catch(() => {});
+		this.#maybeRefresh();
 		return s.index;
 	}
 
