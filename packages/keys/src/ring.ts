@@ -18,9 +18,10 @@ import {
 	importPKCS8,
 } from "jose";
 import * as z from "zod";
-import { KeyRingEmptyError, KeysConfigError, KeysError } from "./errors";
+import { KeyRingEmptyError, KeysConfigError, KeysError, NoMatchingKeyError } from "./errors";
 import {
 	checkKey,
+	checkKid,
 	type KeyEntry,
 	KeyIndex,
 	PRIVATE_MEMBERS,
@@ -495,6 +496,39 @@ export class KeyRing {
 			.filter((k) => k.use === "enc")
 			.map((k) => ({ kid: k.kid, alg: k.alg as EncryptionAlg, privateKey: k.privateKey }));
 	}
+
+	/**
+	 * jose key argument for `compactDecrypt`/`jwtDecrypt`: picks the private key of a
+	 * published encryption key by the JWE header's `kid` and `alg` (never from `jwk`/`jku`).
+	 *
+	 * @param header - the JWE protected header.
+	 * @returns the decryption key.
+	 * @throws NoMatchingKeyError `ERR_KEYS_NO_MATCHING_KEY` when no published encryption key
+	 *   has that kid and alg (or the kid is missing while several exist).
+	 * @example
+	 * ```ts
+	 * import { compactDecrypt } from 'jose'
+	 * const { plaintext } = await compactDecrypt(jwe, ring.decryptionResolver)
+	 * ```
+	 */
+	readonly decryptionResolver: (header: { kid?: string; alg?: string }) => Promise<CryptoKey> =
+		async (header) => {
+			const bad = checkKid(header.kid);
+			if (bad !== undefined) throw bad;
+			const keys = this.decryptionKeys().filter(
+				(k) =>
+					(header.kid === undefined || k.kid === header.kid) &&
+					(header.alg === undefined || k.alg === header.alg),
+			);
+			if (keys.length !== 1)
+				throw new NoMatchingKeyError(
+					"no-candidate",
+					header.kid === undefined
+						? `a JWE without kid needs exactly one decryption key, the ring has ${keys.length}`
+						: `no published decryption key for kid ${JSON.stringify(header.kid.slice(0, 64))}${header.alg ? ` (${header.alg})` : ""}`,
+				);
+			return keys[0]!.privateKey;
+		};
 
 	/**
 	 * @returns public metadata of every published key, signing first, then active, next,

@@ -90,6 +90,20 @@ describe("RING-03: generation", () => {
 			const dk = ring.decryptionKeys().find((d) => d.kid === enc.kid)!;
 			const { plaintext } = await compactDecrypt(jwe, dk.privateKey);
 			expect(new TextDecoder().decode(plaintext)).toBe("hello");
+			// the ring's decryption resolver picks the key by the JWE header
+			expect(
+				new TextDecoder().decode((await compactDecrypt(jwe, ring.decryptionResolver)).plaintext),
+			).toBe("hello");
+			await ring.rotate();
+			expect(
+				new TextDecoder().decode((await compactDecrypt(jwe, ring.decryptionResolver)).plaintext),
+			).toBe("hello");
+			const other = await new CompactEncrypt(new TextEncoder().encode("x"))
+				.setProtectedHeader({ alg, enc: "A256GCM", kid: "unknown" })
+				.encrypt(enc.publicKey);
+			await expect(compactDecrypt(other, ring.decryptionResolver)).rejects.toMatchObject({
+				code: "ERR_KEYS_NO_MATCHING_KEY",
+			});
 			// the verifier view hands out the recipient key by kid
 			expect(await ring.keySet("n").getKey({ kid: enc.kid, use: "enc" })).toBe(enc.publicKey);
 		},
