@@ -1,4 +1,4 @@
-import type { JWTVerifyGetKey } from "jose";
+import type { CompactDecryptGetKey, JWTVerifyGetKey } from "jose";
 import { expectTypeOf, test } from "vitest";
 import type {
 	KeySet,
@@ -17,6 +17,7 @@ test("every key set satisfies the KeySet contract and jose's key-function type",
 	expectTypeOf<ReferenceKeys>().toExtend<RemoteKeySet>();
 	expectTypeOf<KeySet["resolver"]>().toExtend<JWTVerifyGetKey>();
 	expectTypeOf<KeySet["get"]>().returns.toEqualTypeOf<CryptoKey | undefined>();
+	expectTypeOf<KeyRing["decryptionResolver"]>().toExtend<CompactDecryptGetKey>();
 });
 
 test("the ring's algorithm unions are closed", () => {

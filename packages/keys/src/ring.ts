@@ -552,10 +552,26 @@ export class KeyRing {
 	 * `graceMs` more), and generate a new next key. Verifiers already hold the new active key
 	 * (it was published as next), so tokens signed right after the switch verify at once.
 	 *
+	 * With `at` the switch is scheduled: the old key keeps signing until then, and every
+	 * instance that imported the same export switches at that instant, without a restart.
+	 * Until then `jwksResponse()` caps `max-age` at the time left, and sends `no-cache` in the
+	 * last minute.
+	 *
+	 * @param options - `at`: when the switch happens, in ms since the epoch. @default now
 	 * @returns resolves when the new next keys are generated.
+	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` when `at` is not a finite time.
+	 * @example
+	 * ```ts
+	 * await ring.rotate()                                  // now
+	 * await ring.rotate({ at: Date.now() + 10 * 60_000 })  // in 10 minutes, on every instance
+	 * ```
 	 */
-	async rotate(): Promise<void> {
+	async rotate(options?: { at?: number }): Promise<void> {
 		const now = this.#now();
+		const at = options?.at ?? now;
+		if (!Number.isSafeInteger(at))
+			throw configError("rotate({ at }) must be a time in ms since the epoch", undefined, ["at"]);
+		const when = Math.max(at, now);
 		const keys = [...this.#published()];
 		for (const use of ["sig", "enc"] as const) {
 			const active = this.#active(use);
@@ -565,9 +581,9 @@ export class KeyRing {
 				next = await generateOne(active.alg, this.#o, now);
 				keys.push(next);
 			}
-			active.retireAt = now;
-			active.removeAt = now + this.#o.graceMs;
-			next.activateAt = now;
+			active.retireAt = when;
+			active.removeAt = when + this.#o.graceMs;
+			next.activateAt = when;
 			keys.push(await generateOne(active.alg, this.#o, now));
 		}
 		this.#keys = keys;
@@ -632,8 +648,9 @@ export class KeyRing {
 
 	/**
 	 * Serve the JWKS over HTTP in any framework: `Content-Type: application/jwk-set+json`,
-	 * `Cache-Control: public, max-age=<maxAgeSeconds>, stale-while-revalidate=60,
-	 * stale-if-error=86400`, a strong `ETag`, and 304 when `If-None-Match` matches.
+	 * `Cache-Control: public, max-age=<min(maxAgeSeconds, seconds until a scheduled switch)>,
+	 * stale-while-revalidate=60, stale-if-error=86400` (`no-cache` in the last minute before a
+	 * scheduled switch), a strong `ETag`, and 304 when `If-None-Match` matches.
 	 *
 	 * @param request - the request (only `If-None-Match` is read).
 	 * @returns status, headers and body.
@@ -647,11 +664,21 @@ export class KeyRing {
 	 */
 	async jwksResponse(request?: JwksRequestLike): Promise<JwksResponse> {
 		const body = JSON.stringify(this.jwks());
+		const now = this.#now();
+		const nextSwitch = Math.min(
+			...this.#published().map((k) =>
+				k.activateAt !== undefined && k.activateAt > now ? k.activateAt : Number.POSITIVE_INFINITY,
+			),
+		);
+		const untilSwitch = Math.floor((nextSwitch - now) / 1000);
 		const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
 		const etag = `"${base64url.encode(new Uint8Array(digest))}"`;
 		const headers: Record<string, string> = {
 			"content-type": "application/jwk-set+json",
-			"cache-control": `public, max-age=${this.#o.maxAgeSeconds}, stale-while-revalidate=60, stale-if-error=86400`,
+			"cache-control":
+				untilSwitch <= 60
+					? "no-cache"
+					: `public, max-age=${Math.min(this.#o.maxAgeSeconds, untilSwitch)}, stale-while-revalidate=60, stale-if-error=86400`,
 			etag,
 		};
 		const h = request?.headers;

@@ -217,6 +217,32 @@ describe("RING-02: rotation grace", () => {
 		expect((await jwtVerify(newToken, ks.resolver)).protectedHeader.kid).toBe(next);
 	});
 
+	it("rotate({ at }) schedules the switch: shared instances switch at that instant; max-age shrinks, then no-cache", async () => {
+		const c = clock();
+		const ring = await KeyRing.generate({ signing: "ES256", encryption: false, now: c.now });
+		const old = ring.signingKey().kid;
+		const next = ring.list().find((k) => k.state === "next")!.kid;
+		await ring.rotate({ at: c.t + 300_000 });
+		const copy = await KeyRing.import(await ring.exportPrivate(), { now: c.now });
+		expect(ring.signingKey().kid).toBe(old);
+		expect(copy.signingKey().kid).toBe(old);
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe(
+			"public, max-age=300, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		c.advance(240_000);
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe("no-cache");
+		c.advance(60_000);
+		expect(ring.signingKey().kid).toBe(next);
+		expect(copy.signingKey().kid).toBe(next);
+		expect(ring.list().find((k) => k.kid === old)!.state).toBe("retired");
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe(
+			"public, max-age=600, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		await expect(ring.rotate({ at: Number.NaN })).rejects.toMatchObject({
+			code: "ERR_KEYS_CONFIG_INVALID",
+		});
+	});
+
 	it("a token signed by the ring verifies through a RemoteKeySet served from the ring's JWKS, before and after rotate()", async () => {
 		const ring = await KeyRing.generate({ signing: "RS256" });
 		const s = await startServer((req, res) => {
