@@ -27,7 +27,7 @@ export interface LocalKeySetOptions {
 	name: string;
 	/** The public keys, `{ keys: [...] }`. Private members or `oct` keys are refused (CFG). */
 	jwks: { keys: unknown[] };
-	/** Keep only keys usable for this purpose. @default both `sig` and `enc` */
+	/** Keep only keys usable for this purpose (the others are skipped, see `rejected()`). @default both `sig` and `enc` */
 	use?: KeyUse;
 }
 
@@ -99,7 +99,9 @@ export class LocalKeySet implements KeySet {
 		const issues = [];
 		for (const [index, raw] of parsed.data.jwks.keys.entries()) {
 			const r = checkKey(raw, parsed.data.use);
-			if ("reason" in r) issues.push({ path: ["jwks", "keys", index], message: r.reason });
+			// a key for the other purpose is skipped (see rejected()); anything else is an error
+			if ("reason" in r && !r.reason.startsWith("not usable for "))
+				issues.push({ path: ["jwks", "keys", index], message: r.reason });
 		}
 		if (issues.length > 0)
 			throw new KeysConfigError(
@@ -108,7 +110,9 @@ export class LocalKeySet implements KeySet {
 			);
 		this.#ready = parseKeys(parsed.data.jwks.keys, parsed.data.use).then((r) => {
 			this.#rejected = r.rejected;
-			const failed = r.rejected.filter((k) => k.reason !== "duplicate kid");
+			const failed = r.rejected.filter(
+				(k) => k.reason !== "duplicate kid" && !k.reason.startsWith("not usable for "),
+			);
 			this.#index = new KeyIndex(r.entries);
 			if (failed.length > 0)
 				throw new KeysConfigError(
@@ -195,8 +199,9 @@ export class LocalKeySet implements KeySet {
 	}
 
 	/**
-	 * @returns the keys reported while importing (only `duplicate kid` can appear here; every
-	 *   other problem throws at construction or from `load()`).
+	 * @returns the keys reported while importing: `duplicate kid`, or `not usable for sig|enc`
+	 *   when `use` skips a key for the other purpose (every other problem throws at
+	 *   construction or from `load()`).
 	 */
 	rejected(): RejectedKey[] {
 		return [...this.#rejected];

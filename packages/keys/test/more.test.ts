@@ -144,6 +144,19 @@ describe("LocalKeySet", () => {
 		expect((await rejection(ks.getKey({ kid: "a" }))).code).toBe("ERR_KEYS_CONFIG_INVALID");
 	});
 
+	it("use: 'sig' skips the encryption keys of a JWKS (reported, not an error)", async () => {
+		const enc = await makeKey("e", "RSA-OAEP-256", { use: "enc" });
+		const ks = new LocalKeySet({
+			name: "n",
+			jwks: { keys: [A.publicJwk, enc.publicJwk] },
+			use: "sig",
+		});
+		await ks.load();
+		expect(ks.jwks().keys.map((k) => k.kid)).toEqual(["a"]);
+		expect(ks.rejected()).toEqual([{ index: 1, kid: "e", reason: "not usable for sig" }]);
+		expect(ks.get("e", { use: "enc" })).toBeUndefined();
+	});
+
 	it("validates options (CFG)", () => {
 		for (const bad of [
 			{ name: "", jwks: { keys: [] } },
