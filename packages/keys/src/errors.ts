@@ -116,12 +116,12 @@ export class KeysConfigError extends KeysError {
 }
 
 /** Why a key set is unavailable; see {@link KeysUnavailableError}. */
-export type UnavailableReason = "fetch-failed" | "backoff" | "expired" | "closed";
+export type UnavailableReason = "fetch-failed" | "backoff" | "loading" | "expired" | "closed";
 
 /**
  * No usable key set right now. `reason` is `fetch-failed` (the first load failed; `cause`
  * is the fetch error), `backoff` (a previous cold load failed and the retry delay has not
- * passed), `expired` (the last good set is older than `maxStaleMs` past its expiry) or
+ * passed), `loading` (another request is loading it and `shareInflight` is off), `expired` (the last good set is older than `maxStaleMs` past its expiry) or
  * `closed`. A verifier must answer 503, never 401. Code `ERR_KEYS_UNAVAILABLE`.
  *
  * @example

@@ -81,6 +81,14 @@ export interface RemoteKeySetOptions {
 	dispatcher?: unknown;
 	/** Refresh on an `unref()`'d timer as well as on access. @default false */
 	autoRefresh?: boolean;
+	/**
+	 * Let concurrent callers await one fetch. Runtimes that forbid awaiting another request's
+	 * I/O (Cloudflare Workers, Vercel Edge: detected as jose does) default to `false`: callers
+	 * that would wait fail fast instead (`ERR_KEYS_UNAVAILABLE` reason `loading`, or
+	 * `ERR_KEYS_NO_MATCHING_KEY` reason `cooldown`), and the cooldown still bounds fetches.
+	 * @default true, except on workerd and Vercel Edge
+	 */
+	shareInflight?: boolean;
 	/** Clock, in ms since the epoch (freshness, cooldown, staleness). @default Date.now */
 	now?: () => number;
 	/** Random source in [0, 1) for jitter. @default Math.random */
@@ -131,6 +139,7 @@ const Options = z.object({
 	fetch: z.custom<FetchLike>((f) => typeof f === "function", "fetch must be a function").optional(),
 	dispatcher: z.custom<object>((d) => typeof d === "object" && d !== null).optional(),
 	autoRefresh: z.boolean().default(false),
+	shareInflight: z.boolean().optional(),
 	now: z.custom<() => number>((f) => typeof f === "function", "now must be a function").optional(),
 	random: z.custom<() => number>((f) => typeof f === "function").optional(),
 	onEvent: z.custom<(e: KeySetEvent) => void>((f) => typeof f === "function").optional(),
@@ -212,6 +221,20 @@ interface Installed {
 	lastModified: string | undefined;
 }
 
+/** workerd and Vercel Edge: a request must not await I/O started by another request. */
+function isolatedRequestRuntime(): boolean {
+	const g = globalThis as {
+		WebSocketPair?: unknown;
+		EdgeRuntime?: unknown;
+		navigator?: { userAgent?: string };
+	};
+	return (
+		typeof g.WebSocketPair !== "undefined" ||
+		g.navigator?.userAgent === "Cloudflare-Workers" ||
+		typeof g.EdgeRuntime === "string"
+	);
+}
+
 function directives(cc: string): Map<string, string> {
 	const out = new Map<string, string>();
 	for (const part of cc.toLowerCase().split(",")) {
@@ -253,6 +276,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	readonly #now: () => number;
 	readonly #random: () => number;
 	readonly #fetch: FetchLike;
+	readonly #share: boolean;
 	#set: Installed | undefined;
 	#inflight: Promise<void> | undefined;
 	#lastAttemptAt = Number.NEGATIVE_INFINITY;
@@ -309,6 +333,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 		this.#now = o.now ?? Date.now;
 		this.#random = o.random ?? Math.random;
 		this.#fetch = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+		this.#share = o.shareInflight ?? !isolatedRequestRuntime();
 	}
 
 	/** True when a refresh is due (or nothing is loaded): the original's `updated` flag. */
@@ -405,7 +430,11 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 			this.#emitUnknown(kid, false, memo - now);
 			throw noMatch(query, "cooldown");
 		}
-		if (this.#inflight === undefined && now - this.#lastAttemptAt < this.#o.cooldownMs) {
+		const notMine = this.#inflight !== undefined && !this.#share;
+		if (
+			notMine ||
+			(this.#inflight === undefined && now - this.#lastAttemptAt < this.#o.cooldownMs)
+		) {
 			this.#remember(kid);
 			this.#emitUnknown(kid, false, this.#lastAttemptAt + this.#o.cooldownMs - now);
 			throw noMatch(query, "cooldown");
@@ -602,6 +631,11 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 					`JWKS could not be loaded; next attempt in ${this.#nextRetryAt - now} ms`,
 					{ cause: this.#lastError },
 				);
+			if (this.#inflight !== undefined && !this.#share)
+				throw new KeysUnavailableError(
+					"loading",
+					"JWKS is being loaded by another request (shareInflight: false)",
+				);
 			await this.#refresh(true).catch(() => {});
 			const index = this.#usable();
 			if (index === undefined)
@@ -612,7 +646,10 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 		}
 		const expiresAt = s.fetchedAt + s.freshMs;
 		if (now > expiresAt + this.#o.maxStaleMs) {
-			if (this.#inflight !== undefined || now >= this.#nextRetryAt)
+			if (
+				(this.#inflight !== undefined && this.#share) ||
+				(this.#inflight === undefined && now >= this.#nextRetryAt)
+			)
 				await this.#refresh(true).catch(() => {});
 			const index = this.#usable();
 			if (index !== undefined) return index;

@@ -99,6 +99,34 @@ describe("fetch plumbing", () => {
 		expect((seen[0]!.headers as Record<string, string>)["user-agent"]).toBe("xshl-test");
 	});
 
+	it("shareInflight:false (workerd/Vercel Edge): waiters fail fast instead of awaiting another request's fetch; still 1 fetch", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		const ks = new RemoteKeySet({ name: "n", url: s.url(), now: c.now, shareInflight: false });
+		sets.push(ks);
+		const results = await Promise.allSettled(
+			Array.from({ length: 50 }, () => ks.getKey({ kid: "a" })),
+		);
+		expect(results[0]!.status).toBe("fulfilled");
+		for (const r of results.slice(1)) {
+			expect(r.status).toBe("rejected");
+			expect((r as PromiseRejectedResult).reason).toMatchObject({
+				code: "ERR_KEYS_UNAVAILABLE",
+				reason: "loading",
+			});
+		}
+		expect(s.requests).toBe(1);
+		c.advance(30_000);
+		const flood = await Promise.allSettled(
+			Array.from({ length: 50 }, () => ks.getKey({ kid: crypto.randomUUID() })),
+		);
+		expect(
+			flood.every((r) => r.status === "rejected" && r.reason.code === "ERR_KEYS_NO_MATCHING_KEY"),
+		).toBe(true);
+		expect(s.requests).toBe(2);
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+	});
+
 	it("autoRefresh refreshes on an unref'd timer without any access", async () => {
 		const s = await serve(json({ keys: [A.publicJwk] }, { "cache-control": "max-age=0" }));
 		const ks = new RemoteKeySet({ name: "n", url: s.url(), autoRefresh: true, minTtlMs: 0 });
