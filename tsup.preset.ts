@@ -11,6 +11,8 @@ export const preset: Options = {
 	sourcemap: true,
 	// one copy of each module in CJS too, so `@xshl/x` and `@xshl/x/errors` share error classes
 	splitting: true,
+	// keep `node:` specifiers as written: Deno and Bun resolve them, bare `crypto` fails on Deno
+	removeNodeProtocol: false,
 	target: "es2022",
 	tsconfig: "tsconfig.build.json",
 };
