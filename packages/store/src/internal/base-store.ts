@@ -168,9 +168,29 @@ function seconds(name: string, value: unknown): number {
 	return value;
 }
 
-/** 16-char user tag: base64url of the first 12 bytes of SHA-256("xshl-sub\0" + sub). */
+/** How many `sub` → user-tag results are remembered (a Web Crypto digest is a threadpool hop). */
+const USER_TAG_MEMO_MAX = 4096;
+const userTagMemo = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/**
+ * 16-char user tag: base64url of the first 12 bytes of SHA-256("xshl-sub\0" + sub).
+ * Memoized (bounded, least recently used evicted first): `isRevoked` runs on every critical
+ * request of the same few users, and an async digest costs far more than the Map lookup.
+ */
 export async function userTagBytes(sub: string): Promise<Uint8Array<ArrayBuffer>> {
-	return (await sha256(utf8(`xshl-sub\u0000${sub}`))).slice(0, 12);
+	let tag = userTagMemo.get(sub);
+	if (tag === undefined) {
+		tag = sha256(utf8(`xshl-sub\u0000${sub}`)).then((d) => d.slice(0, 12));
+		tag.catch(() => userTagMemo.delete(sub));
+		if (userTagMemo.size >= USER_TAG_MEMO_MAX) {
+			const oldest = userTagMemo.keys().next().value;
+			if (oldest !== undefined) userTagMemo.delete(oldest);
+		}
+	} else {
+		userTagMemo.delete(sub);
+	}
+	userTagMemo.set(sub, tag);
+	return (await tag).slice();
 }
 
 async function hexPrefix(token: string): Promise<string> {
