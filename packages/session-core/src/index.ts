@@ -42,5 +42,11 @@ export type {
 export * from "./errors";
 export type { JsonValue, MergeResult } from "./session";
 export { Session } from "./session";
-export type { SessionClaimsSchemaLike, SessionVerifier, VerifySessionOptions } from "./verify";
+export type {
+	SessionClaimsSchemaLike,
+	SessionVerifier,
+	VerifiedSession,
+	VerifyCacheOptions,
+	VerifySessionOptions,
+} from "./verify";
 export { createSessionVerifier, verifySession } from "./verify";

@@ -8,7 +8,7 @@
  */
 import type { Trace } from "@xshl/trace";
 import { sessionId } from "@xshl/trace";
-import { type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from "jose";
+import { errors, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from "jose";
 import * as z from "zod";
 import { type SessionClaims, type SessionClaimsSchema, sessionClaimsSchema } from "./claims";
 import type { SessionKeySet } from "./config";
@@ -88,6 +88,37 @@ export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = Sessio
 	schema?: S;
 	/** HMAC secret for HS* tokens (single-service setups with `allowHmac`); HS* is refused without it. */
 	hmacSecret?: Uint8Array | CryptoKey;
+	/**
+	 * Opt-in cache of verified tokens (off by default), keyed by the exact token string: a
+	 * token seen again skips the signature and the claims parsing, while `exp`/`nbf`/`iat`
+	 * (with leeway and `maxTokenAge`), `sid`, `trace` and the algorithm allowlist are still
+	 * checked on every call. Trade-off: a key removed from the key set keeps verifying the
+	 * tokens it signed that are already cached, until they expire (or `maxAge` passes).
+	 * Cached claims are shared between calls and deep-frozen. Only with
+	 * {@link createSessionVerifier} or a reused options object.
+	 * @default undefined (no cache)
+	 */
+	cache?: VerifyCacheOptions;
+}
+
+/** Options of the opt-in verified-token cache ({@link VerifySessionOptions.cache}). */
+export interface VerifyCacheOptions {
+	/** Most tokens kept; the least recently used goes first. 1 to 100000. */
+	maxEntries: number;
+	/**
+	 * Longest reuse of one verification, in seconds (bounds how long a removed key keeps
+	 * working for cached tokens). An entry never outlives the token's `exp`.
+	 * @default undefined (until `exp`)
+	 */
+	maxAge?: number;
+}
+
+/** A verified token: its claims and its protected header (see {@link SessionVerifier.verifyWithHeader}). */
+export interface VerifiedSession<T> {
+	/** The claims, parsed by the schema. */
+	readonly claims: T;
+	/** The JWS protected header as jose decoded it (`alg`, `kid`, `typ`, ...). */
+	readonly protectedHeader: Readonly<Record<string, unknown>> & { readonly alg: string };
 }
 
 /** A compiled verifier: options checked once, then `verify(token)` per request. */
@@ -100,6 +131,15 @@ export interface SessionVerifier<T> {
 	 * @throws {SessionTokenError} a subclass with a stable code for every rejection.
 	 */
 	verify(token: string): Promise<T>;
+	/**
+	 * Like {@link SessionVerifier.verify}, and also returns the protected header jose already
+	 * decoded (no second decoding by the caller).
+	 *
+	 * @param token - a compact JWS.
+	 * @returns the claims and the protected header.
+	 * @throws {SessionTokenError} a subclass with a stable code for every rejection.
+	 */
+	verifyWithHeader(token: string): Promise<VerifiedSession<T>>;
 	/** The expected `sid`, or `undefined` when it is not checked. */
 	readonly sid: string | undefined;
 }
@@ -176,6 +216,12 @@ const optionsSchema = z.object({
 			{ message: "expected a secret of at least 32 bytes or a secret CryptoKey" },
 		)
 		.optional(),
+	cache: z
+		.strictObject({
+			maxEntries: z.int().positive().max(100_000),
+			maxAge: z.int().positive().max(86400).optional(),
+		})
+		.optional(),
 });
 
 /**
@@ -231,29 +277,46 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 	if (o.audience !== undefined) base.audience = [...o.audience];
 	if (o.issuer !== undefined) base.issuer = typeof o.issuer === "string" ? o.issuer : [...o.issuer];
 
-	let lastRaw: string[] | undefined;
-	let lastDerived: string[] = [...ASYMMETRIC];
-	function algorithms(): string[] {
-		if (fixedAlgorithms !== undefined) return fixedAlgorithms;
-		const raw = keys.algorithms("sig");
-		if (raw !== lastRaw) {
-			lastRaw = raw;
-			const derived = raw.filter((alg) => ASYMMETRIC.includes(alg));
-			lastDerived = derived.length > 0 ? derived : [...ASYMMETRIC];
+	// The clock: with the default (`Date.now`) jose reads the time itself; a custom clock is
+	// read through a getter when jose checks the claims, so one options object serves every
+	// call (jose never mutates it) instead of a fresh object and Date per call.
+	const clock = now === undefined || now === Date.now ? undefined : now;
+
+	// jose options per algorithm list, rebuilt only when the key set's algorithms change
+	// (compared by content: key sets may return a fresh array on every call)
+	let lastRaw: readonly string[] | undefined;
+	let lastOptions: JWTVerifyOptions = withAlgorithms(fixedAlgorithms ?? [...ASYMMETRIC]);
+	function withAlgorithms(algorithms: string[]): JWTVerifyOptions {
+		const o: JWTVerifyOptions = { ...base, algorithms };
+		if (clock !== undefined) {
+			Object.defineProperty(o, "currentDate", {
+				enumerable: true,
+				get: (): Date => new Date(clock()),
+			});
 		}
-		return lastDerived;
+		return o;
+	}
+	function joseOptions(): JWTVerifyOptions {
+		if (fixedAlgorithms !== undefined) return lastOptions;
+		const raw = keys.algorithms("sig");
+		if (raw !== lastRaw && (lastRaw === undefined || !sameList(raw, lastRaw))) {
+			const derived = raw.filter((alg) => ASYMMETRIC.includes(alg));
+			lastOptions = withAlgorithms(derived.length > 0 ? derived : [...ASYMMETRIC]);
+		}
+		lastRaw = raw;
+		return lastOptions;
 	}
 
 	function rethrow(error: unknown): never {
 		throw keySetError(error);
 	}
-	// one promise per lookup (no async wrapper): the resolver's own promise, with errors mapped
+	// one promise per lookup (no async wrapper): the resolver's own promise, with errors mapped;
+	// the HMAC secret is returned as it is (jose awaits a plain value without a promise)
 	function resolve(
 		header: { kid?: string; alg?: string },
 		token?: unknown,
-	): Promise<CryptoKey | Uint8Array> {
-		if (hmacSecret !== undefined && header.alg?.startsWith("HS"))
-			return Promise.resolve(hmacSecret);
+	): Promise<CryptoKey | Uint8Array> | CryptoKey | Uint8Array {
+		if (hmacSecret !== undefined && header.alg?.startsWith("HS")) return hmacSecret;
 		try {
 			return keys.resolver(header, token).then(undefined, rethrow);
 		} catch (error) {
@@ -265,16 +328,151 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		throw joseError(error);
 	}
 
+	// ---- the opt-in verified-token cache (see VerifyCacheOptions) ----
+	const cache = o.cache === undefined ? undefined : new Map<string, CacheEntry>();
+	const maxEntries = o.cache?.maxEntries ?? 0;
+	const maxAgeMs = o.cache?.maxAge === undefined ? Infinity : o.cache.maxAge * 1000;
+	const leeway = o.leeway;
+	const maxTokenAge = o.maxTokenAge;
+	const clockMs = clock ?? Date.now;
+
 	// no async/await: one promise chain on top of jose's (the verify path is hot)
 	function verify(token: string): Promise<z.output<S>> {
+		if (cache !== undefined) return cached(token, false) as Promise<z.output<S>>;
 		try {
 			checkCompact(token, maxTokenBytes);
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		const verifyOptions: JWTVerifyOptions = { ...base, algorithms: algorithms() };
-		if (now !== undefined) verifyOptions.currentDate = new Date(now());
-		return jwtVerify(token, resolve, verifyOptions).then(check, onRejected);
+		return jwtVerify(token, resolve, joseOptions()).then(check, onRejected);
+	}
+
+	function verifyWithHeader(token: string): Promise<VerifiedSession<z.output<S>>> {
+		if (cache !== undefined) {
+			return cached(token, true) as Promise<VerifiedSession<z.output<S>>>;
+		}
+		try {
+			checkCompact(token, maxTokenBytes);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		return jwtVerify(token, resolve, joseOptions()).then(checkWithHeader, onRejected);
+	}
+
+	function checkWithHeader(result: JWTVerifyResult): VerifiedSession<z.output<S>> {
+		return {
+			claims: check(result),
+			protectedHeader: result.protectedHeader as VerifiedSession<unknown>["protectedHeader"],
+		};
+	}
+
+	function cached(token: string, withHeader: boolean): Promise<unknown> {
+		const entry = cache?.get(token);
+		if (entry !== undefined) {
+			const ms = clockMs();
+			if (ms < entry.until && joseOptions().algorithms?.includes(entry.alg) === true) {
+				try {
+					recheck(entry, ms);
+				} catch (error) {
+					cache?.delete(token);
+					return Promise.reject(error);
+				}
+				// least recently used goes first: move the hit to the end
+				cache?.delete(token);
+				cache?.set(token, entry);
+				return Promise.resolve(withHeader ? entry.complete : entry.complete.claims);
+			}
+			cache?.delete(token);
+		}
+		try {
+			checkCompact(token, maxTokenBytes);
+		} catch (error) {
+			return Promise.reject(error);
+		}
+		return jwtVerify(token, resolve, joseOptions()).then((result) => {
+			const complete = deepFreeze(checkWithHeader(result));
+			remember(token, result, complete);
+			return withHeader ? complete : complete.claims;
+		}, onRejected);
+	}
+
+	function remember(
+		token: string,
+		result: JWTVerifyResult,
+		complete: VerifiedSession<unknown>,
+	): void {
+		if (cache === undefined) return;
+		const p = result.payload as { exp: number; nbf: number; iat: number };
+		const ms = clockMs();
+		const until = Math.min(p.exp * 1000, ms + maxAgeMs);
+		if (!(until > ms)) return;
+		cache.set(token, {
+			complete,
+			alg: result.protectedHeader.alg,
+			exp: p.exp,
+			nbf: p.nbf,
+			iat: p.iat,
+			until,
+		});
+		if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+	}
+
+	// the per-call checks of a cached token, with jose's arithmetic and jose's errors (mapped
+	// exactly as on the full path), then sid and trace
+	function recheck(entry: CacheEntry, ms: number): void {
+		const at = Math.floor(ms / 1000);
+		const claims = entry.complete.claims as Record<string, unknown>;
+		if (entry.nbf > at + leeway) {
+			throw joseError(
+				new errors.JWTClaimValidationFailed(
+					'"nbf" claim timestamp check failed',
+					claims,
+					"nbf",
+					"check_failed",
+				),
+			);
+		}
+		if (entry.exp <= at - leeway) {
+			throw joseError(
+				new errors.JWTExpired('"exp" claim timestamp check failed', claims, "exp", "check_failed"),
+			);
+		}
+		const age = at - entry.iat;
+		if (age - leeway > maxTokenAge) {
+			throw joseError(
+				new errors.JWTExpired(
+					'"iat" claim timestamp check failed (too far in the past)',
+					claims,
+					"iat",
+					"check_failed",
+				),
+			);
+		}
+		if (age < -leeway) {
+			throw joseError(
+				new errors.JWTClaimValidationFailed(
+					'"iat" claim timestamp check failed (it should be in the past)',
+					claims,
+					"iat",
+					"check_failed",
+				),
+			);
+		}
+		if (claims.version !== version) {
+			throw new SessionVersionMismatchError(`the token's version is not ${version}`, {
+				claim: "version",
+			});
+		}
+		if (expectedSid !== undefined && claims.sid !== expectedSid) {
+			throw new SessionSidMismatchError("the token's sid is not this session's id", {
+				claim: "sid",
+			});
+		}
+		if (trace !== undefined && !trace.validate(claims, claims.trace)) {
+			throw new SessionTraceMismatchError("the token's trace does not match this client's trace", {
+				claim: "trace",
+			});
+		}
 	}
 
 	function check(result: JWTVerifyResult): z.output<S> {
@@ -321,7 +519,32 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		return claims.data as z.output<S>;
 	}
 
-	return { verify, sid: expectedSid };
+	return { verify, verifyWithHeader, sid: expectedSid };
+}
+
+interface CacheEntry {
+	readonly complete: VerifiedSession<unknown>;
+	readonly alg: string;
+	readonly exp: number;
+	readonly nbf: number;
+	readonly iat: number;
+	/** Reuse before this time (ms): `min(exp, cached at + maxAge)`. */
+	readonly until: number;
+}
+
+/** Freezes plain objects and arrays, deeply (cached claims are shared between callers). */
+function deepFreeze<T>(value: T): T {
+	if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+	}
+	return value;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 const compiled = new WeakMap<object, SessionVerifier<unknown>>();

@@ -1,0 +1,267 @@
+// A compiled verifier keeps one jose options object per algorithm list: these tests pin that
+// it still reads the injected clock on every call and follows the key set's algorithms.
+import { Trace } from "@xshl/trace";
+import { describe, expect, it } from "vitest";
+import {
+	createSessionVerifier,
+	Session,
+	SessionAlgNotAllowedError,
+	SessionConfigError,
+	SessionExpiredError,
+	SessionKeyUnknownError,
+	SessionNotYetValidError,
+	SessionSidMismatchError,
+	SessionSignatureInvalidError,
+	SessionTraceMismatchError,
+	type VerifySessionOptions,
+} from "../src/index";
+import { caught, fixture, NOW_MS, SALT, tamper, UA } from "./helpers";
+
+describe("createSessionVerifier: per-call state", () => {
+	it("reads a custom clock on every call (one verifier, the clock moves)", async () => {
+		let clock = NOW_MS;
+		const { config } = await fixture("ES256", { now: () => clock });
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier({ ...session.options, now: () => clock });
+
+		expect((await verifier.verify(token)).jti).toBe(session.get("jti"));
+		// default expires 120 s, leeway 5 s: exp <= now - leeway is expired
+		clock = NOW_MS + 125_000;
+		const expired = await caught(() => verifier.verify(token));
+		expect(expired).toBeInstanceOf(SessionExpiredError);
+		expect(expired.code).toBe("ERR_SESSION_EXPIRED");
+		clock = NOW_MS + 124_000;
+		expect((await verifier.verify(token)).jti).toBe(session.get("jti"));
+		clock = NOW_MS - 6_000;
+		const early = await caught(() => verifier.verify(token));
+		expect(early).toBeInstanceOf(SessionNotYetValidError);
+		expect(early.code).toBe("ERR_SESSION_NOT_YET_VALID");
+	});
+
+	it("follows the key set's algorithms when they change after compilation", async () => {
+		const es = await fixture("ES256");
+		const session = new Session(es.config, new Trace(UA, SALT));
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier(session.options);
+		expect((await verifier.verify(token)).sid).toBe(session.sid);
+
+		// a key set whose algorithms() no longer lists ES256: the ES256 token is refused
+		let algs = ["EdDSA"];
+		const narrowed = createSessionVerifier({
+			...session.options,
+			keys: { ...pick(es.keys), algorithms: () => [...algs] },
+		});
+		const refused = await caught(() => narrowed.verify(token));
+		expect(refused).toBeInstanceOf(SessionAlgNotAllowedError);
+		expect(refused.code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
+		// the same verifier accepts it once ES256 is back (a fresh array every call)
+		algs = ["ES256", "EdDSA"];
+		expect((await narrowed.verify(token)).sid).toBe(session.sid);
+		algs = ["EdDSA"];
+		expect((await caught(() => narrowed.verify(token))).code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
+	});
+});
+
+function pick(keys: {
+	name: string;
+	resolver: (h: { kid?: string; alg?: string }, t?: unknown) => Promise<CryptoKey>;
+	getKey: (q: { kid?: string; alg?: string }) => Promise<CryptoKey>;
+}) {
+	return { name: keys.name, resolver: keys.resolver, getKey: keys.getKey.bind(keys) };
+}
+
+describe("verifyWithHeader", () => {
+	it("returns the claims and the protected header jose decoded", async () => {
+		const { config, key } = await fixture("EdDSA");
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier(session.options);
+		const result = await verifier.verifyWithHeader(token);
+		expect(result.protectedHeader).toEqual({ alg: "EdDSA", kid: key.kid, typ: "xshl-session+jwt" });
+		expect(result.claims).toEqual(await verifier.verify(token));
+		expect(result.claims.sid).toBe(session.sid);
+		const bad = await caught(() => verifier.verifyWithHeader(tamper(token)));
+		expect(bad).toBeInstanceOf(SessionSignatureInvalidError);
+		expect(bad.code).toBe("ERR_SESSION_SIGNATURE_INVALID");
+	});
+});
+
+describe("cache (opt-in verified-token cache)", () => {
+	async function setup(cache?: { maxEntries: number; maxAge?: number }, maxTokenAge?: number) {
+		const clock = { ms: NOW_MS };
+		const f = await fixture("ES256", { now: () => clock.ms }, "cache_set");
+		const session = new Session(f.config, UA, SALT);
+		session.aud = "service-api";
+		session.payloads = { plan: "pro", nested: { list: [1, 2] } };
+		const verifier = createSessionVerifier({
+			...session.options,
+			...(cache ? { cache } : {}),
+			...(maxTokenAge ? { maxTokenAge } : {}),
+		});
+		return { clock, keys: f.keys, session, verifier };
+	}
+
+	it("is off by default: every call verifies the signature", async () => {
+		const { keys, session, verifier } = await setup();
+		const token = await session.jwt();
+		const before = keys.resolverCalls;
+		const a = await verifier.verify(token);
+		const b = await verifier.verify(token);
+		expect(keys.resolverCalls - before).toBe(2);
+		expect(a).not.toBe(b);
+		expect(Object.isFrozen(a)).toBe(false);
+	});
+
+	it("reuses a verification of the same token string, with frozen claims", async () => {
+		const { keys, session, verifier } = await setup({ maxEntries: 10 });
+		const token = await session.jwt();
+		const before = keys.resolverCalls;
+		const a = await verifier.verify(token);
+		const b = await verifier.verify(token);
+		const c = await verifier.verifyWithHeader(token);
+		expect(keys.resolverCalls - before).toBe(1);
+		expect(b).toBe(a);
+		expect(c.claims).toBe(a);
+		expect(c.protectedHeader.alg).toBe("ES256");
+		expect(a.jti).toBe(session.get("jti"));
+		expect(a._payloads).toEqual({ plan: "pro", nested: { list: [1, 2] } });
+		expect(Object.isFrozen(a)).toBe(true);
+		expect(Object.isFrozen((a._payloads as { nested: { list: number[] } }).nested.list)).toBe(true);
+		expect(Object.isFrozen(c.protectedHeader)).toBe(true);
+		// another token string is a miss
+		await verifier.verify(await session.jwt());
+		expect(keys.resolverCalls - before).toBe(2);
+	});
+
+	it("still checks exp, nbf, iat and maxTokenAge (with leeway) on every hit", async () => {
+		const { clock, keys, session, verifier } = await setup({ maxEntries: 10 }, 60);
+		const token = await session.jwt();
+		await verifier.verify(token);
+		const calls = keys.resolverCalls;
+
+		// the clock goes back before nbf - leeway (5 s): refused from the cache
+		clock.ms = NOW_MS - 6_000;
+		const early = await caught(() => verifier.verify(token));
+		expect(early).toBeInstanceOf(SessionNotYetValidError);
+		expect([early.code, early.claim]).toEqual(["ERR_SESSION_NOT_YET_VALID", "nbf"]);
+		expect(keys.resolverCalls).toBe(calls);
+
+		clock.ms = NOW_MS;
+		await verifier.verify(token);
+		expect(keys.resolverCalls).toBe(calls + 1);
+		// older than maxTokenAge (60 s) + leeway: refused from the cache with claim iat
+		clock.ms = NOW_MS + 66_000;
+		const old = await caught(() => verifier.verify(token));
+		expect(old).toBeInstanceOf(SessionExpiredError);
+		expect([old.code, old.claim]).toEqual(["ERR_SESSION_EXPIRED", "iat"]);
+		expect(keys.resolverCalls).toBe(calls + 1);
+	});
+
+	it("never serves an entry at or past the token's exp; the full check decides", async () => {
+		const { clock, keys, session, verifier } = await setup({ maxEntries: 10 });
+		const token = await session.jwt(); // exp = now + 120
+		await verifier.verify(token);
+		const calls = keys.resolverCalls;
+		clock.ms = NOW_MS + 119_000;
+		await verifier.verify(token);
+		expect(keys.resolverCalls).toBe(calls);
+		// past exp, inside the leeway: verified again (signature), not served from the cache
+		clock.ms = NOW_MS + 122_000;
+		await verifier.verify(token);
+		await verifier.verify(token);
+		expect(keys.resolverCalls).toBe(calls + 2);
+		clock.ms = NOW_MS + 125_000;
+		const expired = await caught(() => verifier.verify(token));
+		expect(expired).toBeInstanceOf(SessionExpiredError);
+		expect([expired.code, expired.claim]).toEqual(["ERR_SESSION_EXPIRED", "exp"]);
+	});
+
+	it("maxAge bounds the reuse; maxEntries evicts the least recently used", async () => {
+		const { clock, keys, session, verifier } = await setup({ maxEntries: 2, maxAge: 10 });
+		const [t1, t2, t3] = [await session.jwt(), await session.jwt(), await session.jwt()];
+		await verifier.verify(t1);
+		await verifier.verify(t2);
+		await verifier.verify(t1); // hit: t1 becomes the most recent
+		await verifier.verify(t3); // evicts t2
+		const calls = keys.resolverCalls;
+		await verifier.verify(t1);
+		await verifier.verify(t3);
+		expect(keys.resolverCalls).toBe(calls);
+		await verifier.verify(t2);
+		expect(keys.resolverCalls).toBe(calls + 1);
+		clock.ms = NOW_MS + 10_000; // maxAge passed: verified again
+		await verifier.verify(t2);
+		expect(keys.resolverCalls).toBe(calls + 2);
+	});
+
+	it("rejections are never cached; trace and sid are checked on every call", async () => {
+		const { keys, session, verifier } = await setup({ maxEntries: 10 });
+		const other = new Session(session.config, "curl/8.0", SALT);
+		other.aud = "service-api";
+		const foreign = await other.jwt();
+		const calls = keys.resolverCalls;
+		for (let i = 0; i < 2; i++) {
+			const e = await caught(() => verifier.verify(foreign));
+			expect(e).toBeInstanceOf(SessionSidMismatchError);
+			expect(e.code).toBe("ERR_SESSION_SID_MISMATCH");
+		}
+		expect(keys.resolverCalls).toBe(calls + 2);
+		// same sid, other trace (sid fixed by the caller): a trace mismatch, every time
+		const pinned = createSessionVerifier({
+			...other.options,
+			trace: session.trace,
+			cache: { maxEntries: 10 },
+		});
+		for (let i = 0; i < 2; i++) {
+			const e = await caught(() => pinned.verify(foreign));
+			expect(e).toBeInstanceOf(SessionTraceMismatchError);
+			expect(e.code).toBe("ERR_SESSION_TRACE_MISMATCH");
+		}
+	});
+
+	it("follows the algorithm allowlist on hits; keeps a removed key's cached tokens (documented)", async () => {
+		const { session } = await setup();
+		const token = await session.jwt();
+		let algs = ["ES256"];
+		let keyPresent = true;
+		const base = session.config.keys;
+		const keys = {
+			name: base.name,
+			algorithms: () => algs,
+			getKey: base.getKey.bind(base),
+			resolver: (h: { kid?: string; alg?: string }, t?: unknown) =>
+				keyPresent
+					? base.resolver(h, t)
+					: Promise.reject(Object.assign(new Error("gone"), { code: "ERR_KEYS_NO_MATCHING_KEY" })),
+		};
+		const verifier = createSessionVerifier({ ...session.options, keys, cache: { maxEntries: 4 } });
+		await verifier.verify(token);
+		// the trade-off: the key leaves the key set, the cached token still verifies until exp
+		keyPresent = false;
+		expect((await verifier.verify(token)).jti).toBe(session.get("jti"));
+		const fresh = await session.jwt();
+		const unknown = await caught(() => verifier.verify(fresh));
+		expect(unknown).toBeInstanceOf(SessionKeyUnknownError);
+		expect(unknown.code).toBe("ERR_SESSION_KEY_UNKNOWN");
+		// the algorithm leaves the allowlist: cached or not, refused
+		algs = ["EdDSA"];
+		const refused = await caught(() => verifier.verify(token));
+		expect(refused).toBeInstanceOf(SessionAlgNotAllowedError);
+		expect(refused.code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
+	});
+
+	it("cache options are validated", async () => {
+		const { session } = await setup();
+		for (const cache of [{ maxEntries: 0 }, { maxEntries: 1.5 }, { maxEntries: 2, ttl: 3 }]) {
+			const e = await caught(() =>
+				createSessionVerifier({ ...session.options, cache } as VerifySessionOptions),
+			);
+			expect(e).toBeInstanceOf(SessionConfigError);
+			expect(e.code).toBe("ERR_SESSION_CONFIG_INVALID");
+		}
+	});
+});
