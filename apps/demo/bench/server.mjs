@@ -1,5 +1,7 @@
 // One benchmark server per process (so autocannon never shares its event loop):
-// `node bench/server.mjs demo|baseline ES256|RS256` prints `{ url, headers }` as one JSON line.
+// `node bench/server.mjs demo|baseline ES256|RS256 [cache]` prints `{ url, headers }` as one
+// JSON line. With `cache`, both servers cache verified tokens: the demo through session-core's
+// opt-in cache (VERIFY_CACHE), the baseline through fast-jwt's own (`verify: { cache: true }`).
 import fastifyJwt from "@fastify/jwt";
 import Fastify from "fastify";
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
@@ -9,13 +11,14 @@ import { createDeps } from "../dist/wiring.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) bench";
 
-async function demoServer(alg) {
+async function demoServer(alg, cache) {
 	const config = loadConfig({
 		HOST: "127.0.0.1",
 		PORT: "0",
 		SIGNING_ALG: alg,
 		LOG_LEVEL: "silent",
 		ACCESS_TOKEN_TTL: "900",
+		VERIFY_CACHE: cache ? "8" : "0",
 	});
 	const app = await buildApp(await createDeps(config));
 	const login = await app.inject({
@@ -37,13 +40,13 @@ async function demoServer(alg) {
 	};
 }
 
-async function baselineServer(alg) {
+async function baselineServer(alg, cache) {
 	const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
 	const app = Fastify({ logger: false });
 	await app.register(fastifyJwt, {
 		secret: { private: await exportPKCS8(privateKey), public: await exportSPKI(publicKey) },
 		sign: { algorithm: alg, expiresIn: 900 },
-		verify: { algorithms: [alg] },
+		verify: { algorithms: [alg], ...(cache ? { cache: true } : {}) },
 	});
 	app.get("/api/me", { onRequest: (req) => req.jwtVerify() }, async (req) => ({
 		claims: req.user,
@@ -72,7 +75,8 @@ async function baselineServer(alg) {
 	};
 }
 
-const [kind, alg] = process.argv.slice(2);
-const target = kind === "demo" ? await demoServer(alg) : await baselineServer(alg);
+const [kind, alg, mode] = process.argv.slice(2);
+const cache = mode === "cache";
+const target = kind === "demo" ? await demoServer(alg, cache) : await baselineServer(alg, cache);
 process.stdout.write(`${JSON.stringify({ url: target.url, headers: target.headers })}\n`);
 process.on("SIGTERM", () => void target.app.close().then(() => process.exit(0)));

@@ -5,7 +5,11 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import rateLimit from "@fastify/rate-limit";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, {
+	type FastifyBaseLogger,
+	type FastifyInstance,
+	type FastifyRequest,
+} from "fastify";
 import * as z from "zod";
 import type { DemoConfig } from "./config.js";
 import { HttpError, mapError } from "./errors.js";
@@ -21,6 +25,7 @@ import {
 	refreshCookie,
 	setSessionCookies,
 	traceOf,
+	traceParts,
 	userAgent,
 } from "./http.js";
 import type { Issuer, RefreshStore, Sealer, Verified, Verifier } from "./ports.js";
@@ -108,6 +113,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		routerOptions: { maxParamLength: 200 },
 		return503OnClosing: true,
 		genReqId: () => randomUUID(),
+		// With LOG_LEVEL=silent nothing is written, so requests share the root logger instead
+		// of a per-request child (binding the request id and running redaction per request).
+		...(config.logLevel === "silent"
+			? {
+					childLoggerFactory: (logger: FastifyBaseLogger) => logger,
+				}
+			: {}),
 		logger: {
 			level: config.logLevel,
 			...(deps.logStream ? { stream: deps.logStream } : {}),
@@ -214,7 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 	const authenticate = async (req: FastifyRequest): Promise<Verified> => {
 		const token = bearerToken(req);
-		return verifier.verify(token, traceOf(req, traceOpts));
+		return verifier.verify(token, traceParts(req, traceOpts));
 	};
 
 	const needIssuer = (): { issuer: Issuer; store: RefreshStore; users: UserDirectory } => {

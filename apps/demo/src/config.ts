@@ -93,6 +93,7 @@ const EnvSchema = z.object({
 		.transform((v) => v ?? "ECDH-ES+A256KW"),
 	ACCESS_TOKEN_TTL: int("ACCESS_TOKEN_TTL", 120, 10, 900),
 	MAX_AUTH_AGE: int("MAX_AUTH_AGE", 600, 1, 86_400),
+	VERIFY_CACHE: int("VERIFY_CACHE", 0, 0, 64),
 	REDIS_URL: url("REDIS_URL", ["redis:", "rediss:"]),
 	REDIS_PREFIX: z
 		.string()
@@ -163,6 +164,11 @@ export interface DemoConfig {
 	encryptionAlg: "ECDH-ES+A256KW" | "RSA-OAEP-256";
 	accessTokenTtl: number;
 	maxAuthAge: number;
+	/**
+	 * Verified access tokens kept per client (session-core's opt-in cache, reused for at
+	 * most 60 s and never past `exp`); 0 = off.
+	 */
+	verifyCache: number;
 	redisUrl: string | undefined;
 	redisPrefix: string;
 	redisTimeoutMs: number;
@@ -245,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 		encryptionAlg: e.ENCRYPTION_ALG,
 		accessTokenTtl: e.ACCESS_TOKEN_TTL,
 		maxAuthAge: e.MAX_AUTH_AGE,
+		verifyCache: e.VERIFY_CACHE,
 		redisUrl: e.REDIS_URL,
 		redisPrefix: e.REDIS_PREFIX,
 		redisTimeoutMs: e.REDIS_TIMEOUT_MS,

@@ -60,3 +60,28 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 	}
 	return out;
 }
+
+/**
+ * One cookie's value, exactly as `parseCookies(header).get(name)` returns it (first pair
+ * wins, at most 50 pairs read, headers over 8192 characters ignored, surrounding quotes
+ * removed), without building the map: the per-request path reads only the fingerprint.
+ *
+ * @returns the value, or `undefined`.
+ */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+	if (!header || header.length > 8192 || !header.includes(name)) return undefined;
+	let start = 0;
+	for (let n = 1; n <= 50 && start <= header.length; n++) {
+		let end = header.indexOf(";", start);
+		if (end === -1) end = header.length;
+		const at = header.indexOf("=", start);
+		if (at > start && at < end && header.slice(start, at).trim() === name) {
+			let value = header.slice(at + 1, end).trim();
+			if (value.startsWith('"') && value.endsWith('"') && value.length >= 2)
+				value = value.slice(1, -1);
+			return value;
+		}
+		start = end + 1;
+	}
+	return undefined;
+}

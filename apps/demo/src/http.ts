@@ -4,8 +4,9 @@
 import { Trace } from "@xshl/trace";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as z from "zod";
-import { cookieNames, parseCookies, serializeCookie } from "./cookies.js";
+import { cookieNames, cookieValue, parseCookies, serializeCookie } from "./cookies.js";
 import { badRequest, HttpError } from "./errors.js";
+import type { TraceParts } from "./ports.js";
 
 /** Parse with a schema or throw a 400 naming the field. */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
@@ -83,7 +84,7 @@ export interface TraceOptions {
 
 /** The client's fingerprint salt (from its cookie), or "" when absent or malformed. */
 export function fingerprint(req: FastifyRequest, opts: TraceOptions): string {
-	const v = parseCookies(req.headers.cookie).get(cookieNames(opts.cookieSecure).fingerprint);
+	const v = cookieValue(req.headers.cookie, cookieNames(opts.cookieSecure).fingerprint);
 	return Salt.safeParse(v).success ? (v as string) : "";
 }
 
@@ -94,15 +95,41 @@ export function userAgent(req: FastifyRequest): string {
 }
 
 /**
- * The trace the request's token must match: the per-login salt (fingerprint cookie),
- * the IP when `TRACE_IP` is on, and the user agent last (it may contain `:`).
+ * The parts of the trace the request's token must match (no hashing: see {@link toTrace}):
+ * the per-login salt (fingerprint cookie), the IP when `TRACE_IP` is on, the user agent.
  */
+export function traceParts(
+	req: FastifyRequest,
+	opts: TraceOptions,
+	salt = fingerprint(req, opts),
+): TraceParts {
+	return { salt, ip: opts.traceIp ? req.ip : undefined, ua: userAgent(req) };
+}
+
+/** The `Trace` of some parts: salt, IP (when present), and the user agent last (it may contain `:`). */
+export function toTrace(parts: TraceParts): Trace {
+	return parts.ip === undefined
+		? new Trace(parts.salt, parts.ua)
+		: new Trace(parts.salt, parts.ip, parts.ua);
+}
+
+/**
+ * A string that identifies the parts exactly (a cache key): the salt is base64url or empty
+ * and an IP never contains `|`, so the user agent after the last separator is unambiguous.
+ */
+export function traceKey(parts: TraceParts): string {
+	return parts.ip === undefined
+		? `u|${parts.salt}|${parts.ua}`
+		: `i|${parts.salt}|${parts.ip}|${parts.ua}`;
+}
+
+/** The trace the request's token must match (login and refresh build it once). */
 export function traceOf(
 	req: FastifyRequest,
 	opts: TraceOptions,
 	salt = fingerprint(req, opts),
 ): Trace {
-	return opts.traceIp ? new Trace(salt, req.ip, userAgent(req)) : new Trace(salt, userAgent(req));
+	return toTrace(traceParts(req, opts, salt));
 }
 
 /** The refresh token from its cookie (≤ 200 chars, parsed before any store call). */

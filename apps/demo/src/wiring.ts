@@ -51,6 +51,9 @@ export async function createDeps(
 		ttl: config.accessTokenTtl,
 		now,
 	};
+	// session-core's opt-in verified-token cache, per client (VERIFY_CACHE; off by default)
+	const tokenCache =
+		config.verifyCache > 0 ? { maxEntries: config.verifyCache, maxAge: 60 } : undefined;
 
 	if (config.issuerJwksUrl) {
 		const keys = new RemoteKeySet({
@@ -65,7 +68,7 @@ export async function createDeps(
 		return {
 			config,
 			now,
-			verifier: new XshlVerifier(keys, tokenOptions),
+			verifier: new XshlVerifier(keys, tokenOptions, tokenCache),
 			...(store ? { store, storeEvents } : {}),
 			onClose: async () => keys.close(),
 		};
@@ -95,7 +98,7 @@ export async function createDeps(
 		config,
 		now,
 		issuer,
-		verifier: new XshlVerifier(issuer.keys, tokenOptions),
+		verifier: new XshlVerifier(issuer.keys, tokenOptions, tokenCache),
 		store,
 		storeEvents,
 		sealer: new XshlSealer(holder, issuer.keys),

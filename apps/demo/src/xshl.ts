@@ -14,10 +14,13 @@ import {
 	type SessionClaims,
 	SessionConfig,
 	type SessionVerifier,
+	type VerifiedSession,
+	type VerifyCacheOptions,
 } from "@xshl/session-core";
 import type { SessionStore } from "@xshl/session-store";
 import { sessionId, type Trace } from "@xshl/trace";
 import { HttpError } from "./errors.js";
+import { toTrace, traceKey } from "./http.js";
 import type {
 	AccessClaims,
 	FamilyInfo,
@@ -25,6 +28,7 @@ import type {
 	RefreshStore,
 	Sealer,
 	SessionEntry,
+	TraceParts,
 	Verified,
 	Verifier,
 } from "./ports.js";
@@ -70,11 +74,6 @@ function holderKeySet(holder: RingHolder): KeySet {
 	};
 }
 
-function decodeHeader(token: string): Verified["header"] {
-	const part = token.slice(0, token.indexOf("."));
-	return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Verified["header"];
-}
-
 /** Options shared by issuer and verifier. */
 export interface TokenOptions {
 	/** Issuer UUID (`iss`, session-core's `app`). */
@@ -88,39 +87,62 @@ const VERIFIER_CACHE_SIZE = 1000;
 
 /** Offline verification with session-core against any key set. */
 export class XshlVerifier implements Verifier {
-	constructor(
-		private readonly keys: KeySet,
-		private readonly opts: TokenOptions,
-	) {}
-
-	/** Compiled verifiers by trace text (a small LRU): options are validated once per client. */
+	readonly #keys: KeySet;
+	readonly #opts: TokenOptions;
+	readonly #tokenCache: VerifyCacheOptions | undefined;
+	/**
+	 * Compiled verifiers by trace parts (a small LRU): options are validated, the `Trace`
+	 * built and the `sid` derived once per client, not per request.
+	 */
 	readonly #cache = new Map<string, SessionVerifier<SessionClaims>>();
+	#last: { key: string; verifier: SessionVerifier<SessionClaims> } | undefined;
 
-	#verifier(trace: Trace | undefined): SessionVerifier<SessionClaims> {
-		const key = trace === undefined ? "\u0000none" : trace.toString();
+	/**
+	 * @param keys - the key set tokens verify with.
+	 * @param opts - issuer, audience and clock.
+	 * @param tokenCache - session-core's opt-in verified-token cache, per client; off when undefined.
+	 */
+	constructor(keys: KeySet, opts: TokenOptions, tokenCache?: VerifyCacheOptions) {
+		this.#keys = keys;
+		this.#opts = opts;
+		this.#tokenCache = tokenCache;
+	}
+
+	#verifier(parts: TraceParts | undefined): SessionVerifier<SessionClaims> {
+		const key = parts === undefined ? "none" : traceKey(parts);
+		// the same client again (the common case under load from one client): no LRU churn
+		if (this.#last?.key === key) return this.#last.verifier;
 		let v = this.#cache.get(key);
 		if (v) {
 			this.#cache.delete(key);
 		} else {
 			v = createSessionVerifier({
-				keys: this.keys,
-				...(trace ? { trace } : {}),
-				audience: [this.opts.audience],
-				issuer: this.opts.issuer,
+				keys: this.#keys,
+				...(parts ? { trace: toTrace(parts) } : {}),
+				audience: [this.#opts.audience],
+				issuer: this.#opts.issuer,
 				requireAuthTime: true,
-				now: this.opts.now,
+				now: this.#opts.now,
+				...(this.#tokenCache ? { cache: this.#tokenCache } : {}),
 			});
 			if (this.#cache.size >= VERIFIER_CACHE_SIZE)
 				this.#cache.delete(this.#cache.keys().next().value!);
 		}
 		this.#cache.set(key, v);
+		this.#last = { key, verifier: v };
 		return v;
 	}
 
-	async verify(token: string, trace: Trace | undefined): Promise<Verified> {
-		const claims = (await this.#verifier(trace).verify(token)) as unknown as AccessClaims;
-		return { header: decodeHeader(token), claims };
+	verify(token: string, trace: TraceParts | undefined): Promise<Verified> {
+		return this.#verifier(trace).verifyWithHeader(token).then(toVerified);
 	}
+}
+
+function toVerified(r: VerifiedSession<SessionClaims>): Verified {
+	return {
+		header: r.protectedHeader as Verified["header"],
+		claims: r.claims as unknown as AccessClaims,
+	};
 }
 
 /** Issues session-core tokens signed by the ring's active key. */

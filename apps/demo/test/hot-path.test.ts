@@ -1,0 +1,85 @@
+// The GET /api/me hot path: the fingerprint cookie read without a map, the trace built once
+// per client, and session-core's opt-in verified-token cache (VERIFY_CACHE).
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { cookieValue, parseCookies } from "../src/cookies.js";
+import { Client, errorOf, makeApp, type TestApp } from "./helpers.js";
+
+describe("cookieValue", () => {
+	it("returns exactly what parseCookies(header).get(name) returns", () => {
+		const many = Array.from({ length: 60 }, (_, i) => `c${i}=${i}`).join("; ");
+		const headers = [
+			undefined,
+			"",
+			"xshl-fp=abc",
+			" xshl-fp = abc ; x=1",
+			"a=1; xshl-fp=first; xshl-fp=second",
+			'xshl-fp="quoted"',
+			'xshl-fp="',
+			"xshl-fp=",
+			"=xshl-fp; xshl-fp=v",
+			"xxshl-fp=no; xshl-fpx=no",
+			"a=b=c; xshl-fp=d=e",
+			"xshl-fp;xshl-fp=v",
+			";;xshl-fp=v;",
+			`${many}; xshl-fp=late`,
+			`c=1; xshl-fp=${"a".repeat(8200)}`,
+		];
+		for (const h of headers) {
+			expect(cookieValue(h, "xshl-fp"), String(h).slice(0, 40)).toBe(
+				parseCookies(h).get("xshl-fp"),
+			);
+		}
+		expect(cookieValue("a=1; xshl-fp=v", "xshl-fp")).toBe("v");
+	});
+});
+
+describe("VERIFY_CACHE", () => {
+	it("is off by default and bounded", () => {
+		expect(loadConfig({}).verifyCache).toBe(0);
+		expect(loadConfig({ VERIFY_CACHE: "8" }).verifyCache).toBe(8);
+		expect(() => loadConfig({ VERIFY_CACHE: "65" })).toThrow(
+			"VERIFY_CACHE must be an integer in [0, 64]",
+		);
+	});
+
+	let t: TestApp | undefined;
+	afterEach(async () => {
+		await t?.app.close();
+		t = undefined;
+	});
+
+	it("GET /api/me with the cache on: same answers, trace and expiry still checked per request", async () => {
+		t = await makeApp({ VERIFY_CACHE: "8" });
+		const c = new Client(t.app);
+		await c.login();
+		const first = await c.api("GET", "/api/me");
+		const second = await c.api("GET", "/api/me");
+		expect(first.statusCode).toBe(200);
+		expect(second.json()).toEqual(first.json());
+		expect((first.json() as { claims: { sid: string } }).claims.sid).toBe(c.sid);
+		const otherUa = await c.api("GET", "/api/me", undefined, { "user-agent": "curl/8.0" });
+		expect(otherUa.statusCode).toBe(401);
+		expect(errorOf(otherUa).code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect((await c.api("GET", "/api/me")).statusCode).toBe(200);
+		t.clock.now += 126_000;
+		const expired = await c.api("GET", "/api/me");
+		expect(expired.statusCode).toBe(401);
+		expect(errorOf(expired).code).toBe("ERR_SESSION_EXPIRED");
+	});
+
+	it("GET /api/me with TRACE_IP: the IP is part of the client's trace", async () => {
+		t = await makeApp({ TRACE_IP: "true" });
+		const c = new Client(t.app);
+		await c.login();
+		expect((await c.api("GET", "/api/me")).statusCode).toBe(200);
+		const moved = await t.app.inject({
+			method: "GET",
+			url: "/api/me",
+			remoteAddress: "198.51.100.7",
+			headers: { authorization: `Bearer ${c.token}`, "user-agent": c.ua, cookie: c.cookieHeader() },
+		});
+		expect(moved.statusCode).toBe(401);
+		expect(errorOf(moved).code).toBe("ERR_SESSION_SID_MISMATCH");
+	});
+});
