@@ -114,13 +114,14 @@ export function toTrace(parts: TraceParts): Trace {
 }
 
 /**
- * A string that identifies the parts exactly (a cache key): the salt is base64url or empty
- * and an IP never contains `|`, so the user agent after the last separator is unambiguous.
+ * A string that identifies the parts exactly (a cache key): the salt is base64url or empty (no
+ * `|`), and the IP is length-prefixed (behind a proxy it comes from a header), so the user
+ * agent after it is unambiguous.
  */
 export function traceKey(parts: TraceParts): string {
 	return parts.ip === undefined
 		? `u|${parts.salt}|${parts.ua}`
-		: `i|${parts.salt}|${parts.ip}|${parts.ua}`;
+		: `i|${parts.salt}|${parts.ip.length}|${parts.ip}|${parts.ua}`;
 }
 
 /** The trace the request's token must match (login and refresh build it once). */

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { cookieValue, parseCookies } from "../src/cookies.js";
+import { toTrace, traceKey } from "../src/http.js";
 import { Client, errorOf, makeApp, type TestApp } from "./helpers.js";
 
 describe("cookieValue", () => {
@@ -31,6 +32,24 @@ describe("cookieValue", () => {
 			);
 		}
 		expect(cookieValue("a=1; xshl-fp=v", "xshl-fp")).toBe("v");
+	});
+});
+
+describe("traceKey", () => {
+	it("is one-to-one on the parts (the verifier LRU key)", () => {
+		const parts = [
+			{ salt: "s", ip: undefined, ua: "a|b" },
+			{ salt: "s", ip: "a", ua: "b" },
+			{ salt: "s", ip: "a|b", ua: "X" },
+			{ salt: "s", ip: "a", ua: "b|X" },
+			{ salt: "s", ip: "1|a", ua: "X" },
+			{ salt: "", ip: undefined, ua: "s|a|b" },
+			{ salt: "s", ip: "", ua: "a|b" },
+		];
+		const keys = new Set(parts.map(traceKey));
+		expect(keys.size).toBe(parts.length);
+		expect(toTrace({ salt: "s", ip: "203.0.113.7", ua: "UA" }).toString()).toBe("s:203.0.113.7:UA");
+		expect(toTrace({ salt: "s", ip: undefined, ua: "UA" }).toString()).toBe("s:UA");
 	});
 });
 
