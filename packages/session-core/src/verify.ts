@@ -94,7 +94,7 @@ export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = Sessio
 	 * (with leeway and `maxTokenAge`), `sid`, `trace` and the algorithm allowlist are still
 	 * checked on every call. Trade-off: a key removed from the key set keeps verifying the
 	 * tokens it signed that are already cached, until they expire (or `maxAge` passes).
-	 * Cached claims are shared between calls and deep-frozen. Only with
+	 * Cached claims are shared between calls and deep-frozen (plain objects and arrays). Only with
 	 * {@link createSessionVerifier} or a reused options object.
 	 * @default undefined (no cache)
 	 */
@@ -532,12 +532,17 @@ interface CacheEntry {
 	readonly until: number;
 }
 
-/** Freezes plain objects and arrays, deeply (cached claims are shared between callers). */
+/**
+ * Freezes plain objects and arrays, deeply (cached claims are shared between callers). Other
+ * objects a custom schema may produce (a `Date`, a typed array, a class instance) are left as
+ * they are: freezing cannot protect their internal state, and typed arrays cannot be frozen.
+ */
 function deepFreeze<T>(value: T): T {
-	if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-		Object.freeze(value);
-		for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-	}
+	if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+	const proto = Object.getPrototypeOf(value);
+	if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+	Object.freeze(value);
+	for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 	return value;
 }
 

@@ -2,6 +2,7 @@
 // it still reads the injected clock on every call and follows the key set's algorithms.
 import { Trace } from "@xshl/trace";
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 import {
 	createSessionVerifier,
 	Session,
@@ -13,6 +14,7 @@ import {
 	SessionSidMismatchError,
 	SessionSignatureInvalidError,
 	SessionTraceMismatchError,
+	sessionClaimsSchema,
 	type VerifySessionOptions,
 } from "../src/index";
 import { caught, fixture, NOW_MS, SALT, tamper, UA } from "./helpers";
@@ -252,6 +254,26 @@ describe("cache (opt-in verified-token cache)", () => {
 		const refused = await caught(() => verifier.verify(token));
 		expect(refused).toBeInstanceOf(SessionAlgNotAllowedError);
 		expect(refused.code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
+	});
+
+	it("freezes plain objects and arrays only (a custom schema's typed array stays usable)", async () => {
+		const { session } = await setup();
+		session.set("bin", "AQID");
+		const token = await session.jwt();
+		const schema = sessionClaimsSchema.extend({
+			bin: z.string().transform((v) => Uint8Array.from(atob(v), (c) => c.charCodeAt(0))),
+		});
+		const verifier = createSessionVerifier({
+			...session.options,
+			schema,
+			cache: { maxEntries: 2 },
+		});
+		const a = await verifier.verify(token);
+		const b = await verifier.verify(token);
+		expect(b).toBe(a);
+		expect([...a.bin]).toEqual([1, 2, 3]);
+		expect(Object.isFrozen(a)).toBe(true);
+		expect(Object.isFrozen(a.bin)).toBe(false);
 	});
 
 	it("cache options are validated", async () => {
