@@ -19,6 +19,7 @@ import {
 	SIGNING_ALGORITHMS,
 } from "./constants";
 import { checkKeyInput, importSigningKey, isHmac, type SessionKeyInput } from "./internal/key";
+import { acceptedTypesSchema } from "./internal/typ";
 import { configError } from "./internal/zod";
 
 /**
@@ -100,6 +101,19 @@ export interface SessionConfigInput {
 	allowHmac?: boolean;
 	/** Issuer allowlist checked on verification (`iss`). Omit to accept any issuer the keys verify. */
 	issuers?: readonly string[];
+	/**
+	 * Header `typ` values `session.merge()`/`session.verify()` accept (RFC 7515 comparison:
+	 * any case, optional `application/` prefix). Only `"xshl-session+jwt"` (required in the
+	 * list) and `"JWT"`, the `typ` the Python original's tokens carry (Authlib's default), are
+	 * allowed; anything else is a config error. Issuing is unchanged: this session's tokens
+	 * always carry `xshl-session+jwt`.
+	 *
+	 * **Warning:** adding `"JWT"` loosens RFC 8725 explicit typing: any other JWT signed by the
+	 * same keys with `typ: "JWT"` passes the type check and is refused only if its claims do not
+	 * fit a session. Enable it only while migrating from the Python original, then remove it.
+	 * @default ["xshl-session+jwt"]
+	 */
+	acceptedTypes?: readonly ("xshl-session+jwt" | "JWT")[];
 	/**
 	 * Claims `session.merge(token)` takes from the token.
 	 * @default ["aud", "sub", "_payloads", "scope", "_scope"]
@@ -198,6 +212,7 @@ const configSchema = z
 			.optional(),
 		allowHmac: z.boolean().default(false),
 		issuers: z.array(z.string().min(1)).min(1).optional(),
+		acceptedTypes: acceptedTypesSchema.optional(),
 		mergeClaims: z.array(z.string().min(1)).optional(),
 		maxTokenBytes: z
 			.int()
@@ -290,6 +305,8 @@ export class SessionConfig {
 	readonly allowHmac: boolean;
 	/** Issuer allowlist for verification, or `undefined`. */
 	readonly issuers: readonly string[] | undefined;
+	/** Header `typ` values accepted on verification (deduplicated; `["xshl-session+jwt"]` by default). */
+	readonly acceptedTypes: readonly ("xshl-session+jwt" | "JWT")[];
 	/** Claims merged by `session.merge`, or `undefined` to use the Session class's list. */
 	readonly mergeClaims: readonly string[] | undefined;
 	/** Largest token accepted by verification, in bytes. */
@@ -301,7 +318,8 @@ export class SessionConfig {
 	 * @param input - see {@link SessionConfigInput}.
 	 * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` naming every bad field: missing
 	 *   keys or header members, `alg: none` or an unknown alg, HS* without `allowHmac`, a public
-	 *   key where a private one is needed, a key that does not fit `alg`, `expires` above 900...
+	 *   key where a private one is needed, a key that does not fit `alg`, `expires` above 900,
+	 *   an `acceptedTypes` value other than `"xshl-session+jwt"` and `"JWT"`...
 	 */
 	constructor(input: SessionConfigInput) {
 		const parsed = configSchema.safeParse(input);
@@ -318,6 +336,7 @@ export class SessionConfig {
 		this.now = v.now ?? Date.now;
 		this.allowHmac = v.allowHmac;
 		this.issuers = v.issuers === undefined ? undefined : Object.freeze([...v.issuers]);
+		this.acceptedTypes = Object.freeze(v.acceptedTypes ?? [SESSION_TOKEN_TYPE]);
 		this.mergeClaims = v.mergeClaims === undefined ? undefined : Object.freeze([...v.mergeClaims]);
 		this.maxTokenBytes = v.maxTokenBytes;
 	}

@@ -45,7 +45,7 @@ export const SESSION_ERROR_CODES = {
 		"The key set cannot provide keys right now (e.g. the JWKS fetch failed): answer 503, never 401.",
 	ERR_SESSION_SIGNATURE_INVALID: "The signature does not verify with the resolved key.",
 	ERR_SESSION_TYPE_INVALID:
-		"The header `typ` is missing or is not `xshl-session+jwt` (RFC 8725 explicit typing).",
+		"The header `typ` is missing or is not `xshl-session+jwt` (nor `JWT` when `acceptedTypes` adds it; RFC 8725 explicit typing).",
 	ERR_SESSION_EXPIRED:
 		"`exp` is past (beyond the leeway), or `iat` is older than `maxTokenAge` plus the leeway.",
 	ERR_SESSION_NOT_YET_VALID: "`nbf` is in the future beyond the leeway.",
@@ -459,7 +459,7 @@ export class SessionSignatureInvalidError extends SessionTokenError {
 }
 
 /**
- * The header `typ` is missing or is not `xshl-session+jwt` (RFC 8725 explicit typing). Code `ERR_SESSION_TYPE_INVALID`.
+ * The header `typ` is missing or is not `xshl-session+jwt` (nor `JWT` when `acceptedTypes` adds it; RFC 8725 explicit typing). Code `ERR_SESSION_TYPE_INVALID`.
  *
  * @example
  * ```ts

@@ -201,7 +201,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 	/**
 	 * Validation options of this session, as `verifySession` takes them: fixed `version`, fixed
 	 * `sid`, `trace` checked with this session's trace, the audience and issuer allowlists
-	 * when configured, leeway, and `maxTokenAge = expires`.
+	 * and the extra accepted `typ` values when configured, leeway, and `maxTokenAge = expires`.
 	 */
 	get options(): VerifySessionOptions {
 		if (this.#options === undefined) {
@@ -218,6 +218,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 			};
 			if (c.audience !== undefined) options.audience = c.audience;
 			if (c.issuers !== undefined) options.issuer = c.issuers;
+			if (c.acceptedTypes.length > 1) options.acceptedTypes = c.acceptedTypes;
 			if (c.hmac) {
 				const key = c.key as unknown;
 				options.algorithms = [c.header.alg];

@@ -27,10 +27,12 @@ import {
 	SessionHeaderUnsupportedError,
 	SessionSidMismatchError,
 	SessionTraceMismatchError,
+	SessionTypeInvalidError,
 	SessionVersionMismatchError,
 } from "./errors";
 import { checkCompact } from "./internal/compact";
 import { joseError, keySetError } from "./internal/errors-map";
+import { acceptedTypesSchema, normalizeTyp } from "./internal/typ";
 import { configError } from "./internal/zod";
 
 /** A zod schema whose output is at least the base {@link SessionClaims}. */
@@ -53,6 +55,20 @@ export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = Sessio
 	audience?: readonly string[];
 	/** Accepted issuer(s) (`iss`). Omit to accept any issuer the keys verify. */
 	issuer?: string | readonly string[];
+	/**
+	 * Header `typ` values accepted (RFC 7515 comparison: any case, optional `application/`
+	 * prefix). Only `"xshl-session+jwt"` (required in the list) and `"JWT"`, the `typ` the
+	 * Python original's tokens carry (Authlib's default), are allowed; anything else is a
+	 * config error.
+	 *
+	 * **Warning:** adding `"JWT"` loosens RFC 8725 explicit typing: any other JWT signed by the
+	 * same keys with `typ: "JWT"` (an ID or access token, the inner JWT of a JWE) passes the
+	 * type check and is refused only if its claims do not fit a session (required claims,
+	 * `aud`, `version`, `sid`, `trace`). Enable it only while migrating from the Python
+	 * original, then remove it.
+	 * @default ["xshl-session+jwt"]
+	 */
+	acceptedTypes?: readonly ("xshl-session+jwt" | "JWT")[];
 	/**
 	 * Explicit JWS algorithms. Default: the `alg`s of the key set's signing keys (or every
 	 * asymmetric algorithm before its first load). Never taken from the token; never `none`;
@@ -184,6 +200,7 @@ const optionsSchema = z.object({
 	version: z.int().default(DEFAULT_SESSION_VERSION),
 	audience: z.array(z.string().min(1)).min(1).optional(),
 	issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+	acceptedTypes: acceptedTypesSchema.optional(),
 	algorithms: z
 		.array(
 			z.string().refine((alg) => ALLOWED.has(alg), { message: "not an allowed JWS algorithm" }),
@@ -268,12 +285,18 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 			]),
 		);
 	}
+	// one accepted typ (the default): jose checks it, as before; more (the opt-in Python
+	// original's "JWT"): jose gets none and check() compares the header, normalized once here
+	const types = o.acceptedTypes ?? [SESSION_TOKEN_TYPE];
+	const acceptedTyps =
+		types.length > 1 ? new Set(types.map((typ) => normalizeTyp(typ))) : undefined;
+	const typeList = types.join(", ");
 	const base: JWTVerifyOptions = {
-		typ: SESSION_TOKEN_TYPE,
 		clockTolerance: o.leeway,
 		maxTokenAge: o.maxTokenAge,
 		requiredClaims: o.requireAuthTime ? [...REQUIRED, "auth_time"] : REQUIRED,
 	};
+	if (acceptedTyps === undefined) base.typ = SESSION_TOKEN_TYPE;
 	if (o.audience !== undefined) base.audience = [...o.audience];
 	if (o.issuer !== undefined) base.issuer = typeof o.issuer === "string" ? o.issuer : [...o.issuer];
 
@@ -476,6 +499,14 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 	}
 
 	function check(result: JWTVerifyResult): z.output<S> {
+		if (acceptedTyps !== undefined) {
+			const typ = result.protectedHeader.typ;
+			if (typeof typ !== "string" || !acceptedTyps.has(normalizeTyp(typ))) {
+				throw new SessionTypeInvalidError(`the token's typ header is not one of ${typeList}`, {
+					claim: "typ",
+				});
+			}
+		}
 		for (const member in result.protectedHeader) {
 			if (FORBIDDEN_HEADER.has(member)) {
 				throw new SessionHeaderUnsupportedError(
@@ -557,7 +588,7 @@ const compiled = new WeakMap<object, SessionVerifier<unknown>>();
 /**
  * Verifies a session token and returns its claims, typed and parsed by zod: size and
  * compact-format checks, signature with an explicit algorithm list, `typ`
- * `xshl-session+jwt`, required claims `iss aud exp nbf iat jti sid version trace`,
+ * `xshl-session+jwt` (or one of `acceptedTypes`), required claims `iss aud exp nbf iat jti sid version trace`,
  * `exp`/`nbf`/`iat` with leeway and a maximum age, safe-integer NumericDates, `version`,
  * `sid` and `trace` when a trace is given, audience and issuer allowlists when given.
  * Options objects are compiled once and cached (reuse the same object, or use
