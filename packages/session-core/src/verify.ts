@@ -360,26 +360,25 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 	const clockMs = clock ?? Date.now;
 
 	// no async/await: one promise chain on top of jose's (the verify path is hot)
-	function verify(token: string): Promise<z.output<S>> {
-		if (cache !== undefined) return cached(token, false) as Promise<z.output<S>>;
+	function run<T>(token: string, onVerified: (result: JWTVerifyResult) => T): Promise<T> {
 		try {
 			checkCompact(token, maxTokenBytes);
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		return jwtVerify(token, resolve, joseOptions()).then(check, onRejected);
+		return jwtVerify(token, resolve, joseOptions()).then(onVerified, onRejected);
+	}
+
+	function verify(token: string): Promise<z.output<S>> {
+		if (cache !== undefined) return cached(token, false) as Promise<z.output<S>>;
+		return run(token, check);
 	}
 
 	function verifyWithHeader(token: string): Promise<VerifiedSession<z.output<S>>> {
 		if (cache !== undefined) {
 			return cached(token, true) as Promise<VerifiedSession<z.output<S>>>;
 		}
-		try {
-			checkCompact(token, maxTokenBytes);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		return jwtVerify(token, resolve, joseOptions()).then(checkWithHeader, onRejected);
+		return run(token, checkWithHeader);
 	}
 
 	function checkWithHeader(result: JWTVerifyResult): VerifiedSession<z.output<S>> {
@@ -407,16 +406,11 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 			}
 			cache?.delete(token);
 		}
-		try {
-			checkCompact(token, maxTokenBytes);
-		} catch (error) {
-			return Promise.reject(error);
-		}
-		return jwtVerify(token, resolve, joseOptions()).then((result) => {
+		return run(token, (result) => {
 			const complete = deepFreeze(checkWithHeader(result));
 			remember(token, result, complete);
 			return withHeader ? complete : complete.claims;
-		}, onRejected);
+		});
 	}
 
 	function remember(
@@ -481,6 +475,12 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 				),
 			);
 		}
+		checkVersionAndSid(claims);
+		checkTrace(claims);
+	}
+
+	// fixed per verifier: checked before the zod parse, so a token of another session fails fast
+	function checkVersionAndSid(claims: Record<string, unknown>): void {
 		if (claims.version !== version) {
 			throw new SessionVersionMismatchError(`the token's version is not ${version}`, {
 				claim: "version",
@@ -491,6 +491,9 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 				claim: "sid",
 			});
 		}
+	}
+
+	function checkTrace(claims: { jti?: unknown; trace?: unknown }): void {
 		if (trace !== undefined && !trace.validate(claims, claims.trace)) {
 			throw new SessionTraceMismatchError("the token's trace does not match this client's trace", {
 				claim: "trace",
@@ -515,16 +518,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 			}
 		}
 		const payload = result.payload as Record<string, unknown>;
-		if (payload.version !== version) {
-			throw new SessionVersionMismatchError(`the token's version is not ${version}`, {
-				claim: "version",
-			});
-		}
-		if (expectedSid !== undefined && payload.sid !== expectedSid) {
-			throw new SessionSidMismatchError("the token's sid is not this session's id", {
-				claim: "sid",
-			});
-		}
+		checkVersionAndSid(payload);
 		const claims = schema.safeParse(payload);
 		if (!claims.success) {
 			const issue = claims.error.issues[0];
@@ -542,11 +536,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 				options,
 			);
 		}
-		if (trace !== undefined && !trace.validate(claims.data, claims.data.trace)) {
-			throw new SessionTraceMismatchError("the token's trace does not match this client's trace", {
-				claim: "trace",
-			});
-		}
+		checkTrace(claims.data);
 		return claims.data as z.output<S>;
 	}
 
