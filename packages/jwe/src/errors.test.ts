@@ -35,8 +35,28 @@ describe("errors", () => {
 			expect(e).toBeInstanceOf(JweError);
 			expect(e).toBeInstanceOf(Error);
 			expect(e.name).toBe(e.constructor.name);
-			expect(JWE_ERROR_CODES[e.code].length).toBeGreaterThan(10);
+			expect(e.code).toBe((e.constructor as typeof JweError).code);
+			expect(e.status).toBe(JWE_ERROR_CODES[e.code].status);
+			expect(JWE_ERROR_CODES[e.code].meaning).toMatch(/^[A-Za-z].{20,}\.$/);
 		}
+	});
+
+	it("the HTTP status of every code", () => {
+		expect(instances.map((e) => [e.code, e.status])).toEqual([
+			["ERR_JWE_CONFIG_INVALID", 500],
+			["ERR_JWE_HEADER_INVALID", 500],
+			["ERR_JWE_PAYLOAD_INVALID", 400],
+			["ERR_JWE_NO_MATCHING_KEY", 401],
+			["ERR_JWE_ENCRYPTION_FAILED", 500],
+			["ERR_JWE_TOKEN_TOO_LARGE", 401],
+			["ERR_JWE_INVALID", 401],
+			["ERR_JWE_ALG_NOT_ALLOWED", 401],
+			["ERR_JWE_ZIP_REFUSED", 401],
+			["ERR_JWE_NOT_SUPPORTED", 401],
+			["ERR_JWE_DECRYPTION_FAILED", 401],
+			["ERR_JWE_NESTED_INVALID", 401],
+			["ERR_JWE_NESTED_VERIFICATION_FAILED", 401],
+		]);
 	});
 
 	it("keeps cause and the extra fields", () => {

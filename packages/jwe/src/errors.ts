@@ -1,6 +1,6 @@
 /**
- * Typed errors of `@xshl/jwe`. Every failure is a subclass of {@link JweError} with a stable
- * `code`; handle them across packages by `code`, not `instanceof`. Messages say what was wrong
+ * Typed errors of `@xshl/jwe`: a registry of codes, a base class, one subclass per code.
+ * Match on `code` across packages and on `instanceof` inside one. Messages say what was wrong
  * and what was expected; they never carry tokens, plaintext or key material.
  *
  * Import from `@xshl/jwe` or `@xshl/jwe/errors`.
@@ -9,74 +9,117 @@
  */
 
 /**
- * Registry of every error code of `@xshl/jwe` with its one-line meaning. The
- * {@link JweErrorCode} union and the README error table come from it.
+ * Every error code of `@xshl/jwe` with the HTTP status a server should answer and its
+ * meaning. The {@link JweErrorCode} union and the README error table come from it.
  *
  * @example
  * ```ts
  * import { JWE_ERROR_CODES } from '@xshl/jwe/errors'
- * console.log(JWE_ERROR_CODES.ERR_JWE_DECRYPTION_FAILED)
+ * JWE_ERROR_CODES.ERR_JWE_DECRYPTION_FAILED.status // 401
  * ```
  */
 export const JWE_ERROR_CODES = {
-	ERR_JWE_CONFIG_INVALID:
-		"Options are invalid (unknown or forbidden algorithm, bad limit, missing keys); thrown before any token is read.",
-	ERR_JWE_HEADER_INVALID:
-		"The protected header given to serialize() lacks alg, enc or kid, or carries a parameter we refuse to emit.",
-	ERR_JWE_PAYLOAD_INVALID:
-		"A payload cannot be encoded (serialize), or a plaintext is not UTF-8 text or JSON (text()/json()).",
-	ERR_JWE_NO_MATCHING_KEY:
-		"No recipient key for the header's kid (serialize), or no configured decryption key for the token's kid and alg (deserialize).",
-	ERR_JWE_ENCRYPTION_FAILED:
-		"jose could not encrypt with the recipient key (wrong key type for alg, too-small RSA key...).",
-	ERR_JWE_TOKEN_TOO_LARGE:
-		"The token is longer than maxTokenLength; checked before any decoding (or, on serialize, the produced token would be).",
-	ERR_JWE_INVALID:
-		"The input is not a well-formed compact JWE (wrong part count, bad base64url, bad header JSON, missing alg/enc, bad IV or tag length...).",
-	ERR_JWE_ALG_NOT_ALLOWED:
-		"The token's alg or enc is outside the configured allowlist (RSA1_5 and PBES2 are never in the default one).",
-	ERR_JWE_ZIP_REFUSED:
-		'The token (or header) carries a "zip" parameter; compressed JWE is always refused.',
-	ERR_JWE_NOT_SUPPORTED: "jose does not support an algorithm or parameter the token uses.",
-	ERR_JWE_DECRYPTION_FAILED:
-		"Decryption failed. Identical for a wrong key, a modified wrapped key, IV, ciphertext or tag, so nothing leaks.",
-	ERR_JWE_NESTED_INVALID:
-		'A nested token is malformed: the JWE lacks cty "JWT", the plaintext is not a signed compact JWS, or the inner typ is not JWT.',
-	ERR_JWE_NESTED_VERIFICATION_FAILED:
-		"The inner JWS of a nested token failed verification (the verifier's error is the cause).",
+	ERR_JWE_CONFIG_INVALID: {
+		status: 500,
+		meaning:
+			"Options are invalid (unknown or forbidden algorithm, bad limit, missing keys); thrown before any token is read.",
+	},
+	ERR_JWE_HEADER_INVALID: {
+		status: 500,
+		meaning:
+			"The protected header given to serialize() lacks alg, enc or kid, or carries a parameter we refuse to emit.",
+	},
+	ERR_JWE_PAYLOAD_INVALID: {
+		status: 400,
+		meaning:
+			"A payload cannot be encoded (serialize), or a plaintext is not UTF-8 text or JSON (text()/json()).",
+	},
+	ERR_JWE_NO_MATCHING_KEY: {
+		status: 401,
+		meaning:
+			"No recipient key for the header's kid (serialize), or no configured decryption key for the token's kid and alg (deserialize).",
+	},
+	ERR_JWE_ENCRYPTION_FAILED: {
+		status: 500,
+		meaning:
+			"jose could not encrypt with the recipient key (wrong key type for alg, too-small RSA key...).",
+	},
+	ERR_JWE_TOKEN_TOO_LARGE: {
+		status: 401,
+		meaning:
+			"The token is longer than maxTokenLength; checked before any decoding (or, on serialize, the produced token would be).",
+	},
+	ERR_JWE_INVALID: {
+		status: 401,
+		meaning:
+			"The input is not a well-formed compact JWE (wrong part count, bad base64url, bad header JSON, missing alg/enc, bad IV or tag length...).",
+	},
+	ERR_JWE_ALG_NOT_ALLOWED: {
+		status: 401,
+		meaning:
+			"The token's alg or enc is outside the configured allowlist (RSA1_5 and PBES2 are never in the default one).",
+	},
+	ERR_JWE_ZIP_REFUSED: {
+		status: 401,
+		meaning: 'The token (or header) carries a "zip" parameter; compressed JWE is always refused.',
+	},
+	ERR_JWE_NOT_SUPPORTED: {
+		status: 401,
+		meaning: "jose does not support an algorithm or parameter the token uses.",
+	},
+	ERR_JWE_DECRYPTION_FAILED: {
+		status: 401,
+		meaning:
+			"Decryption failed, identically for a wrong key, a modified wrapped key, IV, ciphertext or tag, so nothing leaks.",
+	},
+	ERR_JWE_NESTED_INVALID: {
+		status: 401,
+		meaning:
+			'A nested token is malformed: the JWE lacks cty "JWT", the plaintext is not a signed compact JWS, or the inner typ is not JWT.',
+	},
+	ERR_JWE_NESTED_VERIFICATION_FAILED: {
+		status: 401,
+		meaning:
+			"The inner JWS of a nested token failed verification (the verifier's error is the cause).",
+	},
 } as const;
 
 /** Every stable error code `@xshl/jwe` can throw. */
 export type JweErrorCode = keyof typeof JWE_ERROR_CODES;
 
-/** Options shared by every `@xshl/jwe` error constructor. */
+/** Options of every `@xshl/jwe` error constructor. */
 export interface JweErrorOptions {
 	/** The underlying error (usually a jose or zod error), kept as `cause`. */
 	cause?: unknown;
 }
 
 /**
- * Base class of every `@xshl/jwe` error.
+ * Base class of every `@xshl/jwe` error: `code` comes from the subclass's static `code`,
+ * `status` from {@link JWE_ERROR_CODES}, `name` from the constructor.
  *
  * @example
  * ```ts
  * import { deserialize, JweError } from '@xshl/jwe'
- * try { await deserialize('x', { keys: key }) } catch (e) { if (e instanceof JweError) console.log(e.code) }
+ * try { await deserialize('x', { keys: key }) } catch (e) { if (e instanceof JweError) console.log(e.code, e.status) }
  * ```
  */
 export class JweError extends Error {
+	/** The code of this class; each subclass declares its own. */
+	declare static readonly code: JweErrorCode;
 	/** Stable machine-readable code; see {@link JWE_ERROR_CODES}. */
 	readonly code: JweErrorCode;
+	/** The HTTP status a server should answer. */
+	readonly status: 400 | 401 | 500;
 
 	/**
-	 * @param code - the stable code of this failure.
 	 * @param message - what was wrong and what was expected; never carries secrets.
 	 * @param options - `cause`, when another error led to this one.
 	 */
-	constructor(code: JweErrorCode, message: string, options?: JweErrorOptions) {
+	constructor(message: string, options?: JweErrorOptions) {
 		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
 		this.name = new.target.name;
-		this.code = code;
+		this.code = (new.target as typeof JweError).code;
+		this.status = JWE_ERROR_CODES[this.code].status;
 	}
 }
 
@@ -88,18 +131,10 @@ export interface JweConfigIssue {
 	readonly message: string;
 }
 
-/**
- * Invalid options. Code `ERR_JWE_CONFIG_INVALID`; `issues` lists each problem.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize(token, { keys: key, keyManagementAlgorithms: ['RSA1_5'] }) // throws ERR_JWE_CONFIG_INVALID
- * ```
- */
+/** Invalid options; `issues` lists each problem. */
 export class JweConfigError extends JweError {
-	/** Always `ERR_JWE_CONFIG_INVALID`. */
-	override readonly code: "ERR_JWE_CONFIG_INVALID" = "ERR_JWE_CONFIG_INVALID";
+	static override readonly code = "ERR_JWE_CONFIG_INVALID";
+	declare readonly code: "ERR_JWE_CONFIG_INVALID";
 	/** The problems, each with a path and a message. */
 	readonly issues: readonly JweConfigIssue[];
 
@@ -109,114 +144,39 @@ export class JweConfigError extends JweError {
 	 * @param options - `cause` (the zod error).
 	 */
 	constructor(message: string, issues: readonly JweConfigIssue[], options?: JweErrorOptions) {
-		super("ERR_JWE_CONFIG_INVALID", message, options);
+		super(message, options);
 		this.issues = issues;
 	}
 }
 
-/**
- * The header given to `serialize()` is unusable. Code `ERR_JWE_HEADER_INVALID`.
- *
- * @example
- * ```ts
- * import { serialize } from '@xshl/jwe'
- * await serialize('x', { alg: 'RSA-OAEP-256', enc: 'A256GCM' } as never, { keys }) // no kid: ERR_JWE_HEADER_INVALID
- * ```
- */
+/** The header given to `serialize()` is unusable. */
 export class JweHeaderInvalidError extends JweError {
-	/** Always `ERR_JWE_HEADER_INVALID`. */
-	override readonly code: "ERR_JWE_HEADER_INVALID" = "ERR_JWE_HEADER_INVALID";
-
-	/**
-	 * @param message - what was wrong with the header.
-	 * @param options - `cause`, if any.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_HEADER_INVALID", message, options);
-	}
+	static override readonly code = "ERR_JWE_HEADER_INVALID";
+	declare readonly code: "ERR_JWE_HEADER_INVALID";
 }
 
-/**
- * A payload cannot be encoded, or a plaintext is not text / JSON. Code `ERR_JWE_PAYLOAD_INVALID`.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * const result = await deserialize(token, { keys })
- * try { result.json() } catch (e) { console.log((e as { code: string }).code) } // when not JSON
- * ```
- */
+/** A payload cannot be encoded, or a plaintext is not text / JSON. */
 export class JwePayloadInvalidError extends JweError {
-	/** Always `ERR_JWE_PAYLOAD_INVALID`. */
-	override readonly code: "ERR_JWE_PAYLOAD_INVALID" = "ERR_JWE_PAYLOAD_INVALID";
-
-	/**
-	 * @param message - what was wrong.
-	 * @param options - `cause`, if any.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_PAYLOAD_INVALID", message, options);
-	}
+	static override readonly code = "ERR_JWE_PAYLOAD_INVALID";
+	declare readonly code: "ERR_JWE_PAYLOAD_INVALID";
 }
 
-/**
- * No key for this `kid`. Code `ERR_JWE_NO_MATCHING_KEY`. On serialize the key set's own error
- * (e.g. `ERR_KEYS_NO_MATCHING_KEY`) is the cause.
- *
- * @example
- * ```ts
- * import { serialize } from '@xshl/jwe'
- * await serialize('x', { alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'unknown' }, { keys }) // ERR_JWE_NO_MATCHING_KEY
- * ```
- */
+/** No key for this `kid`; on serialize the key set's own error is the `cause`. */
 export class JweNoMatchingKeyError extends JweError {
-	/** Always `ERR_JWE_NO_MATCHING_KEY`. */
-	override readonly code: "ERR_JWE_NO_MATCHING_KEY" = "ERR_JWE_NO_MATCHING_KEY";
-
-	/**
-	 * @param message - which lookup failed (kid and alg, never key material).
-	 * @param options - `cause`, e.g. the key set's error.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_NO_MATCHING_KEY", message, options);
-	}
+	static override readonly code = "ERR_JWE_NO_MATCHING_KEY";
+	declare readonly code: "ERR_JWE_NO_MATCHING_KEY";
 }
 
-/**
- * jose refused to encrypt with the recipient key. Code `ERR_JWE_ENCRYPTION_FAILED`.
- *
- * @example
- * ```ts
- * import { serialize } from '@xshl/jwe'
- * // an EC key looked up for alg RSA-OAEP-256 -> ERR_JWE_ENCRYPTION_FAILED
- * ```
- */
+/** jose refused to encrypt with the recipient key. */
 export class JweEncryptionFailedError extends JweError {
-	/** Always `ERR_JWE_ENCRYPTION_FAILED`. */
-	override readonly code: "ERR_JWE_ENCRYPTION_FAILED" = "ERR_JWE_ENCRYPTION_FAILED";
-
-	/**
-	 * @param message - what failed.
-	 * @param options - `cause` (the jose error).
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_ENCRYPTION_FAILED", message, options);
-	}
+	static override readonly code = "ERR_JWE_ENCRYPTION_FAILED";
+	declare readonly code: "ERR_JWE_ENCRYPTION_FAILED";
 }
 
-/**
- * The token is longer than `maxTokenLength`. Code `ERR_JWE_TOKEN_TOO_LARGE`. Checked before
- * the token is split or decoded.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize('a'.repeat(10_000), { keys }) // ERR_JWE_TOKEN_TOO_LARGE
- * ```
- */
+/** The token is longer than the limit; checked before the token is split or decoded. */
 export class JweTokenTooLargeError extends JweError {
-	/** Always `ERR_JWE_TOKEN_TOO_LARGE`. */
-	override readonly code: "ERR_JWE_TOKEN_TOO_LARGE" = "ERR_JWE_TOKEN_TOO_LARGE";
+	static override readonly code = "ERR_JWE_TOKEN_TOO_LARGE";
+	declare readonly code: "ERR_JWE_TOKEN_TOO_LARGE";
 	/** The length seen, in characters. */
 	readonly length: number;
 	/** The configured limit, in characters. */
@@ -227,50 +187,22 @@ export class JweTokenTooLargeError extends JweError {
 	 * @param maxTokenLength - the configured limit, in characters.
 	 */
 	constructor(length: number, maxTokenLength: number) {
-		super(
-			"ERR_JWE_TOKEN_TOO_LARGE",
-			`JWE is ${length} characters long; the limit (maxTokenLength) is ${maxTokenLength}`,
-		);
+		super(`JWE is ${length} characters long; the limit (maxTokenLength) is ${maxTokenLength}`);
 		this.length = length;
 		this.maxTokenLength = maxTokenLength;
 	}
 }
 
-/**
- * The input is not a well-formed compact JWE. Code `ERR_JWE_INVALID`.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize('a.b.c', { keys }) // a JWS, not a JWE: ERR_JWE_INVALID
- * ```
- */
+/** The input is not a well-formed compact JWE. */
 export class JweInvalidError extends JweError {
-	/** Always `ERR_JWE_INVALID`. */
-	override readonly code: "ERR_JWE_INVALID" = "ERR_JWE_INVALID";
-
-	/**
-	 * @param message - what was malformed.
-	 * @param options - `cause` (the jose error), if any.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_INVALID", message, options);
-	}
+	static override readonly code = "ERR_JWE_INVALID";
+	declare readonly code: "ERR_JWE_INVALID";
 }
 
-/**
- * The token's `alg` or `enc` is outside the allowlist. Code `ERR_JWE_ALG_NOT_ALLOWED`; the
- * cause is a jose `JOSEAlgNotAllowed` (`ERR_JOSE_ALG_NOT_ALLOWED`).
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize(rsa15Token, { keys }) // ERR_JWE_ALG_NOT_ALLOWED
- * ```
- */
+/** The token's `alg` or `enc` is outside the allowlist; the cause is jose's `JOSEAlgNotAllowed`. */
 export class JweAlgNotAllowedError extends JweError {
-	/** Always `ERR_JWE_ALG_NOT_ALLOWED`. */
-	override readonly code: "ERR_JWE_ALG_NOT_ALLOWED" = "ERR_JWE_ALG_NOT_ALLOWED";
+	static override readonly code = "ERR_JWE_ALG_NOT_ALLOWED";
+	declare readonly code: "ERR_JWE_ALG_NOT_ALLOWED";
 	/** Which header parameter was refused. */
 	readonly parameter: "alg" | "enc";
 
@@ -280,127 +212,55 @@ export class JweAlgNotAllowedError extends JweError {
 	 * @param options - `cause` (a jose `JOSEAlgNotAllowed`).
 	 */
 	constructor(parameter: "alg" | "enc", message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_ALG_NOT_ALLOWED", message, options);
+		super(message, options);
 		this.parameter = parameter;
 	}
 }
 
-/**
- * A `zip` parameter was found. Code `ERR_JWE_ZIP_REFUSED`; on deserialize the cause is a jose
- * `JOSENotSupported` (`ERR_JOSE_NOT_SUPPORTED`), as jose gives with `maxDecompressedLength: 0`.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize(zipToken, { keys }) // ERR_JWE_ZIP_REFUSED, before any decryption
- * ```
- */
+/** A `zip` parameter was found (compressed JWE is always refused). */
 export class JweZipRefusedError extends JweError {
-	/** Always `ERR_JWE_ZIP_REFUSED`. */
-	override readonly code: "ERR_JWE_ZIP_REFUSED" = "ERR_JWE_ZIP_REFUSED";
-
-	/**
-	 * @param message - where the zip parameter was.
-	 * @param options - `cause`, if any.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_ZIP_REFUSED", message, options);
-	}
+	static override readonly code = "ERR_JWE_ZIP_REFUSED";
+	declare readonly code: "ERR_JWE_ZIP_REFUSED";
 }
 
-/**
- * jose does not support something the token uses. Code `ERR_JWE_NOT_SUPPORTED`.
- *
- * @example
- * ```ts
- * import { JweNotSupportedError } from '@xshl/jwe/errors'
- * console.log(new JweNotSupportedError('x').code) // ERR_JWE_NOT_SUPPORTED
- * ```
- */
+/** jose does not support something the token uses. */
 export class JweNotSupportedError extends JweError {
-	/** Always `ERR_JWE_NOT_SUPPORTED`. */
-	override readonly code: "ERR_JWE_NOT_SUPPORTED" = "ERR_JWE_NOT_SUPPORTED";
-
-	/**
-	 * @param message - what is not supported.
-	 * @param options - `cause` (the jose error).
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_NOT_SUPPORTED", message, options);
-	}
+	static override readonly code = "ERR_JWE_NOT_SUPPORTED";
+	declare readonly code: "ERR_JWE_NOT_SUPPORTED";
 }
 
 /** The one message of every {@link JweDecryptionFailedError}. */
 export const DECRYPTION_FAILED_MESSAGE = "JWE decryption failed";
 
 /**
- * Decryption failed. Code `ERR_JWE_DECRYPTION_FAILED`. Class, code and message are identical
- * for a wrong key, a modified encrypted key, IV, ciphertext or tag (RFC 7516 §11.5), and no
- * `cause` is attached, so the error cannot be used as an oracle.
- *
- * @example
- * ```ts
- * import { deserialize } from '@xshl/jwe'
- * await deserialize(tamperedToken, { keys }) // ERR_JWE_DECRYPTION_FAILED
- * ```
+ * Decryption failed. Class, code and message are identical for a wrong key, a modified
+ * encrypted key, IV, ciphertext or tag (RFC 7516 §11.5), and no `cause` is attached, so the
+ * error cannot be used as an oracle.
  */
 export class JweDecryptionFailedError extends JweError {
-	/** Always `ERR_JWE_DECRYPTION_FAILED`. */
-	override readonly code: "ERR_JWE_DECRYPTION_FAILED" = "ERR_JWE_DECRYPTION_FAILED";
+	static override readonly code = "ERR_JWE_DECRYPTION_FAILED";
+	declare readonly code: "ERR_JWE_DECRYPTION_FAILED";
 
 	/** Always the same message; no cause. */
 	constructor() {
-		super("ERR_JWE_DECRYPTION_FAILED", DECRYPTION_FAILED_MESSAGE);
+		super(DECRYPTION_FAILED_MESSAGE);
 	}
 }
 
-/**
- * A nested token is malformed. Code `ERR_JWE_NESTED_INVALID`.
- *
- * @example
- * ```ts
- * import { decryptThenVerify } from '@xshl/jwe'
- * await decryptThenVerify(jweOfRawClaims, { keys, verify }) // ERR_JWE_NESTED_INVALID
- * ```
- */
+/** A nested token is malformed (no `cty: "JWT"`, no signed compact JWS inside, inner `typ`). */
 export class JweNestedInvalidError extends JweError {
-	/** Always `ERR_JWE_NESTED_INVALID`. */
-	override readonly code: "ERR_JWE_NESTED_INVALID" = "ERR_JWE_NESTED_INVALID";
-
-	/**
-	 * @param message - what was wrong with the nesting.
-	 * @param options - `cause`, if any.
-	 */
-	constructor(message: string, options?: JweErrorOptions) {
-		super("ERR_JWE_NESTED_INVALID", message, options);
-	}
+	static override readonly code = "ERR_JWE_NESTED_INVALID";
+	declare readonly code: "ERR_JWE_NESTED_INVALID";
 }
 
-/**
- * The inner JWS failed verification. Code `ERR_JWE_NESTED_VERIFICATION_FAILED`; the verifier's
- * own error (e.g. a session-core `ERR_SESSION_*` or jose `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`)
- * is the cause.
- *
- * @example
- * ```ts
- * import { decryptThenVerify } from '@xshl/jwe'
- * try { await decryptThenVerify(token, { keys, verify }) } catch (e) { console.log((e as Error).cause) }
- * ```
- */
+/** The inner JWS failed verification; the verifier's own error is the `cause`. */
 export class JweNestedVerificationFailedError extends JweError {
-	/** Always `ERR_JWE_NESTED_VERIFICATION_FAILED`. */
-	override readonly code: "ERR_JWE_NESTED_VERIFICATION_FAILED" =
-		"ERR_JWE_NESTED_VERIFICATION_FAILED";
+	static override readonly code = "ERR_JWE_NESTED_VERIFICATION_FAILED";
+	declare readonly code: "ERR_JWE_NESTED_VERIFICATION_FAILED";
 
-	/**
-	 * @param options - `cause` (the verifier's error).
-	 */
+	/** @param options - `cause` (the verifier's error). */
 	constructor(options?: JweErrorOptions) {
-		super(
-			"ERR_JWE_NESTED_VERIFICATION_FAILED",
-			"the inner JWS of the nested token failed verification",
-			options,
-		);
+		super("the inner JWS of the nested token failed verification", options);
 	}
 }
 

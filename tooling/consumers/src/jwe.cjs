@@ -21,7 +21,7 @@ async function main() {
 		code: "ERR_JWE_TOKEN_TOO_LARGE",
 	});
 	assert.equal(jwe.JweError, jweErrors.JweError);
-	assert.equal(typeof jweErrors.JWE_ERROR_CODES.ERR_JWE_INVALID, "string");
+	assert.equal(typeof jweErrors.JWE_ERROR_CODES.ERR_JWE_INVALID.meaning, "string");
 	assert.equal(jwePkg.name, "@xshl/jwe");
 	console.log("ok");
 }

@@ -21,7 +21,7 @@ await assert.rejects(jwe.deserialize(`${token.slice(0, -4)}AAAA`, { keys: privat
 	code: "ERR_JWE_DECRYPTION_FAILED",
 });
 assert.equal(jwe.JweError, jweErrors.JweError);
-assert.equal(typeof jweErrors.JWE_ERROR_CODES.ERR_JWE_ZIP_REFUSED, "string");
+assert.equal(typeof jweErrors.JWE_ERROR_CODES.ERR_JWE_ZIP_REFUSED.meaning, "string");
 assert.equal(jwePkg.name, "@xshl/jwe");
 
 console.log("ok");
