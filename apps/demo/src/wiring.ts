@@ -53,7 +53,7 @@ export async function createDeps(
 	};
 	// session-core's opt-in verified-token cache, per client (VERIFY_CACHE; off by default)
 	const tokenCache =
-		config.verifyCache > 0 ? { maxEntries: config.verifyCache, maxAge: 60 } : undefined;
+		config.verifyCache > 0 ? { maxEntries: config.verifyCache, maxAgeMs: 60_000 } : undefined;
 
 	if (config.issuerJwksUrl) {
 		const keys = new RemoteKeySet({

@@ -447,8 +447,8 @@ describe("merge(token)", () => {
 			sid: target.sid,
 			version: 1,
 			audience: ["service-api", "admin-api"],
-			leeway: 5,
-			maxTokenAge: 120,
+			leewayMs: 5000,
+			maxTokenAgeMs: 120_000,
 		});
 		expect(Object.isFrozen(target.options)).toBe(true);
 	});

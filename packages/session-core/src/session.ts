@@ -201,7 +201,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 	/**
 	 * Validation options of this session, as `verifySession` takes them: fixed `version`, fixed
 	 * `sid`, `trace` checked with this session's trace, the audience and issuer allowlists
-	 * and the extra accepted `typ` values when configured, leeway, and `maxTokenAge = expires`.
+	 * and the extra accepted `typ` values when configured, `leewayMs`, and `maxTokenAgeMs = expires`.
 	 */
 	get options(): VerifySessionOptions {
 		if (this.#options === undefined) {
@@ -211,8 +211,8 @@ export class Session implements Iterable<[string, JsonValue]> {
 				trace: this.trace,
 				sid: this.sid,
 				version: c.version,
-				leeway: c.leeway,
-				maxTokenAge: c.expires,
+				leewayMs: c.leeway * 1000,
+				maxTokenAgeMs: c.expires * 1000,
 				maxTokenBytes: c.maxTokenBytes,
 				now: c.now,
 			};

@@ -93,7 +93,7 @@ describe("verifyWithHeader", () => {
 });
 
 describe("cache (opt-in verified-token cache)", () => {
-	async function setup(cache?: { maxEntries: number; maxAge?: number }, maxTokenAge?: number) {
+	async function setup(cache?: { maxEntries: number; maxAgeMs?: number }, maxTokenAgeMs?: number) {
 		const clock = { ms: NOW_MS };
 		const f = await fixture("ES256", { now: () => clock.ms }, "cache_set");
 		const session = new Session(f.config, UA, SALT);
@@ -102,7 +102,7 @@ describe("cache (opt-in verified-token cache)", () => {
 		const verifier = createSessionVerifier({
 			...session.options,
 			...(cache ? { cache } : {}),
-			...(maxTokenAge ? { maxTokenAge } : {}),
+			...(maxTokenAgeMs ? { maxTokenAgeMs } : {}),
 		});
 		return { clock, keys: f.keys, session, verifier };
 	}
@@ -139,8 +139,8 @@ describe("cache (opt-in verified-token cache)", () => {
 		expect(keys.resolverCalls - before).toBe(2);
 	});
 
-	it("still checks exp, nbf, iat and maxTokenAge (with leeway) on every hit", async () => {
-		const { clock, keys, session, verifier } = await setup({ maxEntries: 10 }, 60);
+	it("still checks exp, nbf, iat and maxTokenAgeMs (with leeway) on every hit", async () => {
+		const { clock, keys, session, verifier } = await setup({ maxEntries: 10 }, 60_000);
 		const token = await session.jwt();
 		await verifier.verify(token);
 		const calls = keys.resolverCalls;
@@ -155,7 +155,7 @@ describe("cache (opt-in verified-token cache)", () => {
 		clock.ms = NOW_MS;
 		await verifier.verify(token);
 		expect(keys.resolverCalls).toBe(calls + 1);
-		// older than maxTokenAge (60 s) + leeway: refused from the cache with claim iat
+		// older than maxTokenAgeMs (60 s) + leeway: refused from the cache with claim iat
 		clock.ms = NOW_MS + 66_000;
 		const old = await caught(() => verifier.verify(token));
 		expect(old).toBeInstanceOf(SessionExpiredError);
@@ -182,8 +182,8 @@ describe("cache (opt-in verified-token cache)", () => {
 		expect([expired.code, expired.claim]).toEqual(["ERR_SESSION_EXPIRED", "exp"]);
 	});
 
-	it("maxAge bounds the reuse; maxEntries evicts the least recently used", async () => {
-		const { clock, keys, session, verifier } = await setup({ maxEntries: 2, maxAge: 10 });
+	it("maxAgeMs bounds the reuse; maxEntries evicts the least recently used", async () => {
+		const { clock, keys, session, verifier } = await setup({ maxEntries: 2, maxAgeMs: 10_000 });
 		const [t1, t2, t3] = [await session.jwt(), await session.jwt(), await session.jwt()];
 		await verifier.verify(t1);
 		await verifier.verify(t2);
@@ -195,7 +195,7 @@ describe("cache (opt-in verified-token cache)", () => {
 		expect(keys.resolverCalls).toBe(calls);
 		await verifier.verify(t2);
 		expect(keys.resolverCalls).toBe(calls + 1);
-		clock.ms = NOW_MS + 10_000; // maxAge passed: verified again
+		clock.ms = NOW_MS + 10_000; // maxAgeMs passed: verified again
 		await verifier.verify(t2);
 		expect(keys.resolverCalls).toBe(calls + 2);
 	});

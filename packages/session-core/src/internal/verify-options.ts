@@ -1,0 +1,223 @@
+import type { Trace } from "@xshl/trace";
+import { sessionId } from "@xshl/trace";
+import * as z from "zod";
+import { sessionClaimsSchema } from "../claims";
+import type { SessionKeySet } from "../config";
+import {
+	DEFAULT_LEEWAY,
+	DEFAULT_MAX_TOKEN_BYTES,
+	DEFAULT_SESSION_VERSION,
+	HMAC_ALGORITHMS,
+	MAX_SESSION_EXPIRES,
+	SESSION_TOKEN_TYPE,
+	SIGNING_ALGORITHMS,
+} from "../constants";
+import type { SessionClaimsSchemaLike } from "../verify";
+import { acceptedTypesSchema, normalizeTyp } from "./typ";
+import { configError } from "./zod";
+
+/** The claims every session token must carry (jose's `requiredClaims`, catalog CLM-04). */
+export const REQUIRED_CLAIMS: readonly string[] = [
+	"iss",
+	"aud",
+	"exp",
+	"nbf",
+	"iat",
+	"jti",
+	"sid",
+	"version",
+	"trace",
+];
+const ASYMMETRIC: readonly string[] = SIGNING_ALGORITHMS;
+const ALLOWED = new Set<string>([...SIGNING_ALGORITHMS, ...HMAC_ALGORITHMS]);
+
+/** zod schema of the verify options (see `VerifySessionOptions` in `verify.ts`). */
+const verifyOptionsSchema = z.object({
+	keys: z.custom<SessionKeySet>(
+		(v) =>
+			v !== null &&
+			typeof v === "object" &&
+			typeof (v as SessionKeySet).name === "string" &&
+			(v as SessionKeySet).name.length > 0 &&
+			typeof (v as SessionKeySet).resolver === "function" &&
+			typeof (v as SessionKeySet).algorithms === "function",
+		{ message: "expected a key set with a non-empty name, resolver and algorithms()" },
+	),
+	trace: z
+		.custom<Trace>(
+			(v) => v !== null && typeof v === "object" && typeof (v as Trace).validate === "function",
+			{ message: "expected a Trace from @xshl/trace" },
+		)
+		.optional(),
+	sid: z.string().min(1).optional(),
+	version: z.int().default(DEFAULT_SESSION_VERSION),
+	audience: z.array(z.string().min(1)).min(1).optional(),
+	issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+	acceptedTypes: acceptedTypesSchema.optional(),
+	algorithms: z
+		.array(
+			z.string().refine((alg) => ALLOWED.has(alg), { message: "not an allowed JWS algorithm" }),
+		)
+		.min(1)
+		.optional(),
+	leewayMs: z
+		.int()
+		.min(0)
+		.max(60_000)
+		.default(DEFAULT_LEEWAY * 1000),
+	maxTokenAgeMs: z
+		.int()
+		.positive()
+		.max(86_400_000)
+		.default(MAX_SESSION_EXPIRES * 1000),
+	maxTokenBytes: z
+		.int()
+		.positive()
+		.max(1024 * 1024)
+		.default(DEFAULT_MAX_TOKEN_BYTES),
+	requireAuthTime: z.boolean().default(false),
+	now: z
+		.custom<() => number>((v) => typeof v === "function", { message: "now must be a function" })
+		.optional(),
+	schema: z
+		.custom<SessionClaimsSchemaLike>(
+			(v) =>
+				v !== null && typeof v === "object" && typeof (v as z.ZodType).safeParse === "function",
+			{ message: "expected a zod schema" },
+		)
+		.optional(),
+	hmacSecret: z
+		.custom<Uint8Array | CryptoKey>(
+			(v) =>
+				(v instanceof Uint8Array && v.length >= 32) ||
+				(typeof CryptoKey !== "undefined" && v instanceof CryptoKey && v.type === "secret"),
+			{ message: "expected a secret of at least 32 bytes or a secret CryptoKey" },
+		)
+		.optional(),
+	cache: z
+		.strictObject({
+			maxEntries: z.int().positive().max(100_000),
+			maxAgeMs: z.int().positive().max(86_400_000).optional(),
+		})
+		.optional(),
+});
+
+/** Verify options checked once: what every engine and check reads on the hot path. */
+export interface CompiledVerifyOptions {
+	readonly keys: SessionKeySet;
+	readonly trace: Trace | undefined;
+	/** `sid` given explicitly in the options (never derived). */
+	readonly fixedSid: string | undefined;
+	/** The expected `sid` without a per-call trace: `sid`, or derived from `trace`. */
+	readonly sid: string | undefined;
+	readonly schema: SessionClaimsSchemaLike;
+	readonly version: number;
+	readonly maxTokenBytes: number;
+	readonly hmacSecret: Uint8Array | CryptoKey | undefined;
+	/** Explicit `algorithms` (already checked against `hmacSecret`), or undefined. */
+	readonly fixedAlgorithms: readonly string[] | undefined;
+	/** The only accepted `typ` when there is one (jose checks it), else undefined. */
+	readonly typ: string | undefined;
+	/** Normalized accepted `typ`s when there are several (checked after the signature). */
+	readonly acceptedTyps: ReadonlySet<string> | undefined;
+	/** `acceptedTypes` joined for messages. */
+	readonly typeList: string;
+	readonly requiredClaims: readonly string[];
+	readonly audience: readonly string[] | undefined;
+	readonly issuer: string | readonly string[] | undefined;
+	/** Clock tolerance in seconds (jose's unit), from `leewayMs`. */
+	readonly leeway: number;
+	/** Largest token age in seconds (jose's unit), from `maxTokenAgeMs`. */
+	readonly maxTokenAge: number;
+	/** A custom clock (ms), or undefined for `Date.now`. */
+	readonly clock: (() => number) | undefined;
+	/** The clock to read (ms): the custom clock or `Date.now`. */
+	readonly clockMs: () => number;
+	readonly cache:
+		| { readonly maxEntries: number; readonly maxAgeMs?: number | undefined }
+		| undefined;
+}
+
+/**
+ * Validates verify options once (zod) and derives everything the hot path reads.
+ *
+ * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` for invalid options.
+ */
+export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
+	const parsed = verifyOptionsSchema.safeParse(options);
+	if (!parsed.success) throw configError("verify options", parsed.error);
+	const o = parsed.data;
+	const hmacSecret = o.hmacSecret;
+	const fixedAlgorithms = o.algorithms?.filter(
+		(alg) => ASYMMETRIC.includes(alg) || hmacSecret !== undefined,
+	);
+	if (o.algorithms !== undefined && fixedAlgorithms?.length !== o.algorithms.length) {
+		throw configError(
+			"verify options",
+			new z.ZodError([
+				{
+					code: "custom",
+					path: ["algorithms"],
+					message: "HS* algorithms need hmacSecret",
+					input: o.algorithms,
+				},
+			]),
+		);
+	}
+	// one accepted typ (the default): jose checks it; more (the opt-in Python original's "JWT"):
+	// compared after the signature, normalized once here
+	const types = o.acceptedTypes ?? [SESSION_TOKEN_TYPE];
+	const clock = o.now === undefined || o.now === Date.now ? undefined : o.now;
+	return {
+		keys: o.keys,
+		trace: o.trace,
+		fixedSid: o.sid,
+		sid: o.sid ?? (o.trace === undefined ? undefined : sessionId(o.keys.name, o.trace)),
+		schema: (o.schema ?? sessionClaimsSchema) as SessionClaimsSchemaLike,
+		version: o.version,
+		maxTokenBytes: o.maxTokenBytes,
+		hmacSecret,
+		fixedAlgorithms,
+		typ: types.length > 1 ? undefined : SESSION_TOKEN_TYPE,
+		acceptedTyps: types.length > 1 ? new Set(types.map((typ) => normalizeTyp(typ))) : undefined,
+		typeList: types.join(", "),
+		requiredClaims: o.requireAuthTime ? [...REQUIRED_CLAIMS, "auth_time"] : REQUIRED_CLAIMS,
+		audience: o.audience,
+		issuer: o.issuer,
+		leeway: o.leewayMs / 1000,
+		maxTokenAge: o.maxTokenAgeMs / 1000,
+		clock,
+		clockMs: clock ?? Date.now,
+		cache: o.cache,
+	};
+}
+
+/**
+ * The algorithm allowlist of a verifier: the explicit `algorithms`, else the `alg`s of the key
+ * set's signing keys (asymmetric only), else every asymmetric algorithm (before the first
+ * load). Rebuilt only when the key set's list changes (compared by content: key sets may
+ * return a fresh array on every call); `onChange` derives per-list state once.
+ */
+export function algorithmAllowlist<T>(
+	o: CompiledVerifyOptions,
+	derive: (algorithms: string[]) => T,
+): () => T {
+	let lastRaw: readonly string[] | undefined;
+	let last = derive([...(o.fixedAlgorithms ?? ASYMMETRIC)]);
+	if (o.fixedAlgorithms !== undefined) return () => last;
+	return () => {
+		const raw = o.keys.algorithms("sig");
+		if (raw !== lastRaw && (lastRaw === undefined || !sameList(raw, lastRaw))) {
+			const derived = raw.filter((alg) => ASYMMETRIC.includes(alg));
+			last = derive(derived.length > 0 ? derived : [...ASYMMETRIC]);
+		}
+		lastRaw = raw;
+		return last;
+	};
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
