@@ -287,3 +287,45 @@ describe("cache (opt-in verified-token cache)", () => {
 		}
 	});
 });
+
+describe("verify options in milliseconds", () => {
+	it("refuses the old second-based names with a hint, and takes leewayMs/maxTokenAgeMs", async () => {
+		const f = await fixture("ES256");
+		const e = await caught(() =>
+			createSessionVerifier({ keys: f.keys, leeway: 5, maxTokenAge: 60 } as never),
+		);
+		expect(e).toBeInstanceOf(SessionConfigError);
+		expect(e.code).toBe("ERR_SESSION_CONFIG_INVALID");
+		expect((e as unknown as SessionConfigError).issues).toEqual([
+			{ path: "leeway", message: "renamed to leewayMs, in milliseconds (5 s is 5000)" },
+			{
+				path: "maxTokenAge",
+				message: "renamed to maxTokenAgeMs, in milliseconds (120 s is 120000)",
+			},
+		]);
+		const cacheError = await caught(() =>
+			createSessionVerifier({ keys: f.keys, cache: { maxEntries: 1, maxAge: 60 } } as never),
+		);
+		expect(cacheError).toBeInstanceOf(SessionConfigError);
+		expect(createSessionVerifier({ keys: f.keys, leewayMs: 0, maxTokenAgeMs: 1000 }).sid).toBe(
+			undefined,
+		);
+		const bad = await caught(() => createSessionVerifier({ keys: f.keys, leewayMs: 60_001 }));
+		expect((bad as unknown as SessionConfigError).issues[0]?.path).toBe("leewayMs");
+	});
+
+	it("leewayMs is the exp tolerance: 3 s past exp passes with 5000, fails with 2000", async () => {
+		const clock = { ms: NOW_MS };
+		const f = await fixture("ES256", { now: () => clock.ms }, "leeway_set");
+		const session = new Session(f.config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt(); // exp = now + 120
+		clock.ms = NOW_MS + 123_000;
+		const loose = createSessionVerifier({ ...session.options, leewayMs: 5000 });
+		expect((await loose.verify(token)).jti).toBe(session.get("jti"));
+		const tight = createSessionVerifier({ ...session.options, leewayMs: 2000 });
+		const e = await caught(() => tight.verify(token));
+		expect(e).toBeInstanceOf(SessionExpiredError);
+		expect([e.code, e.claim]).toEqual(["ERR_SESSION_EXPIRED", "exp"]);
+	});
+});

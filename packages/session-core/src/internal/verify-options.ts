@@ -144,6 +144,8 @@ export interface CompiledVerifyOptions {
  * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` for invalid options.
  */
 export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
+	const renamed = renamedOptions(options);
+	if (renamed !== undefined) throw configError("verify options", renamed);
 	const parsed = verifyOptionsSchema.safeParse(options);
 	if (!parsed.success) throw configError("verify options", parsed.error);
 	const o = parsed.data;
@@ -220,4 +222,21 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 	if (a.length !== b.length) return false;
 	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
 	return true;
+}
+
+/** Options renamed to milliseconds: refused with a hint instead of silently ignored. */
+const RENAMED: Readonly<Record<string, string>> = {
+	leeway: "renamed to leewayMs, in milliseconds (5 s is 5000)",
+	maxTokenAge: "renamed to maxTokenAgeMs, in milliseconds (120 s is 120000)",
+};
+
+function renamedOptions(options: unknown): z.ZodError | undefined {
+	if (options === null || typeof options !== "object") return undefined;
+	const issues: z.core.$ZodIssue[] = [];
+	for (const name in RENAMED) {
+		if (Object.hasOwn(options, name)) {
+			issues.push({ code: "custom", path: [name], message: RENAMED[name] ?? "", input: undefined });
+		}
+	}
+	return issues.length === 0 ? undefined : new z.ZodError(issues);
 }
