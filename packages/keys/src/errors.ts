@@ -1,11 +1,9 @@
 /**
- * Typed errors of `@xshl/keys`. Every failure is a subclass of {@link KeysError} with a
- * stable `code`; handle them across packages by `code`, not `instanceof`.
- *
- * Two codes matter to a verifier: `ERR_KEYS_NO_MATCHING_KEY` / `ERR_KEYS_MULTIPLE_MATCHING_KEYS`
- * (the token is bad: answer 401) and `ERR_KEYS_UNAVAILABLE` (the keys cannot be had right now:
- * answer 503, never 401). Fetch failures (`ERR_KEYS_FETCH_*`, `ERR_KEYS_HTTP_STATUS`, ...) are
- * the `cause` of an `ERR_KEYS_UNAVAILABLE`, and are what `refreshError` events carry.
+ * Typed errors of `@xshl/keys`: a registry of codes, a base class, one subclass per code.
+ * Match on `code` across packages and on `instanceof` inside one. A verifier answers 401 for
+ * `ERR_KEYS_NO_MATCHING_KEY`/`ERR_KEYS_MULTIPLE_MATCHING_KEYS` and 503 for
+ * `ERR_KEYS_UNAVAILABLE`; fetch failures are the `cause` of an `ERR_KEYS_UNAVAILABLE` and
+ * what `refreshError` events carry.
  *
  * Import from `@xshl/keys` or `@xshl/keys/errors`.
  *
@@ -13,104 +11,139 @@
  */
 
 /**
- * Registry of every error code of `@xshl/keys` with its one-line meaning. The
- * {@link KeysErrorCode} union and the README error table come from it.
+ * Every error code of `@xshl/keys` with the HTTP status a server should answer and its
+ * meaning. The {@link KeysErrorCode} union and the README error table come from it.
  *
  * @example
  * ```ts
  * import { KEYS_ERROR_CODES } from '@xshl/keys/errors'
- * console.log(KEYS_ERROR_CODES.ERR_KEYS_NO_MATCHING_KEY)
+ * KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE.status // 503
  * ```
  */
 export const KEYS_ERROR_CODES = {
-	ERR_KEYS_CONFIG_INVALID:
-		"Options, a target, a JWKS given in memory, or a key ring export are invalid (thrown at construction or import).",
-	ERR_KEYS_UNAVAILABLE:
-		"No usable key set: the first load failed, the set is past its maximum staleness, or the set was closed. Answer 503, not 401.",
-	ERR_KEYS_NO_MATCHING_KEY:
-		"No key matches the kid/alg/use asked for (also: an empty or over-long kid, or a kid still unknown inside the cooldown).",
-	ERR_KEYS_MULTIPLE_MATCHING_KEYS:
-		"More than one key matches the kid/alg/use asked for; the lookup fails closed (duplicate kid).",
-	ERR_KEYS_FETCH_TIMEOUT: "A JWKS request (headers and body) did not complete within timeoutMs.",
-	ERR_KEYS_NETWORK: "A JWKS request failed at the network level (DNS, connection refused, reset).",
-	ERR_KEYS_TLS:
-		"A JWKS request failed TLS verification (self-signed or unknown CA, hostname mismatch); `causeCode` has the runtime's code.",
-	ERR_KEYS_HTTP_STATUS:
-		"The JWKS endpoint answered with a status other than 200 (or 304 to a conditional request).",
-	ERR_KEYS_RESPONSE_TOO_LARGE: "The JWKS response body is larger than maxBytes.",
-	ERR_KEYS_CONTENT_TYPE: "The JWKS response has a content type that is not JSON (e.g. text/html).",
-	ERR_KEYS_REDIRECT_REFUSED:
-		"The JWKS endpoint redirected to another origin, to http from https, or more than 3 times.",
-	ERR_KEYS_JWKS_INVALID:
-		"The JWKS response is not JSON, not a {keys:[...]} set, has too many keys, or has no usable key.",
-	ERR_KEYS_RING_EMPTY: "The key ring has no key for the purpose asked for.",
+	ERR_KEYS_CONFIG_INVALID: {
+		status: 500,
+		meaning:
+			"Options, a target, a JWKS given in memory, or a key ring snapshot are invalid (thrown at construction or restore).",
+	},
+	ERR_KEYS_UNAVAILABLE: {
+		status: 503,
+		meaning:
+			"No usable key set: the first load failed, the set is past its maximum staleness, or the set was closed. Answer 503, not 401.",
+	},
+	ERR_KEYS_NO_MATCHING_KEY: {
+		status: 401,
+		meaning:
+			"No key matches the kid/alg/use asked for (also: an empty or over-long kid, or a kid still unknown inside the cooldown).",
+	},
+	ERR_KEYS_MULTIPLE_MATCHING_KEYS: {
+		status: 401,
+		meaning:
+			"More than one key matches the kid/alg/use asked for; the lookup fails closed (duplicate kid).",
+	},
+	ERR_KEYS_FETCH_TIMEOUT: {
+		status: 503,
+		meaning: "A JWKS request (headers and body) did not complete within timeoutMs.",
+	},
+	ERR_KEYS_NETWORK: {
+		status: 503,
+		meaning: "A JWKS request failed at the network level (DNS, connection refused, reset).",
+	},
+	ERR_KEYS_TLS: {
+		status: 503,
+		meaning:
+			"A JWKS request failed TLS verification (self-signed or unknown CA, hostname mismatch); causeCode has the runtime's code.",
+	},
+	ERR_KEYS_HTTP_STATUS: {
+		status: 503,
+		meaning:
+			"The JWKS endpoint answered with a status other than 200 (or 304 to a conditional request).",
+	},
+	ERR_KEYS_RESPONSE_TOO_LARGE: {
+		status: 503,
+		meaning: "The JWKS response body is larger than maxResponseBytes.",
+	},
+	ERR_KEYS_CONTENT_TYPE: {
+		status: 503,
+		meaning: "The JWKS response has a content type that is not JSON (e.g. text/html).",
+	},
+	ERR_KEYS_REDIRECT_REFUSED: {
+		status: 503,
+		meaning:
+			"The JWKS endpoint redirected to another origin, to http from https, or more than 3 times.",
+	},
+	ERR_KEYS_JWKS_INVALID: {
+		status: 503,
+		meaning:
+			"The JWKS response is not JSON, not a {keys:[...]} set, has too many keys, or has no usable key.",
+	},
+	ERR_KEYS_RING_EMPTY: {
+		status: 500,
+		meaning: "The key ring has no key for the purpose asked for.",
+	},
 } as const;
 
 /** Every stable error code `@xshl/keys` can throw. */
 export type KeysErrorCode = keyof typeof KEYS_ERROR_CODES;
 
-/** Options shared by every `@xshl/keys` error constructor. */
+/** Options of every `@xshl/keys` error constructor. */
 export interface KeysErrorOptions {
 	/** The underlying error, kept as `cause`. */
 	cause?: unknown;
 }
 
+/** One problem of a configuration: `path` is the dotted option path (`""` for the root). */
+export interface ConfigIssue {
+	/** Dotted path of the offending member, e.g. `"jwks.keys.2"`. */
+	readonly path: string;
+	/** What was wrong. */
+	readonly message: string;
+}
+
 /**
- * Base class of every `@xshl/keys` error.
+ * Base class of every `@xshl/keys` error: `code` comes from the subclass's static `code`,
+ * `status` from {@link KEYS_ERROR_CODES}, `name` from the constructor.
  *
  * @example
  * ```ts
  * import { KeysError } from '@xshl/keys'
- * try { await keys.getKey({ kid: 'x' }) } catch (e) { if (e instanceof KeysError) console.log(e.code) }
+ * try { await keys.getKey({ kid: 'x' }) } catch (e) { if (e instanceof KeysError) console.log(e.code, e.status) }
  * ```
  */
 export class KeysError extends Error {
+	/** The code of this class; each subclass declares its own. */
+	declare static readonly code: KeysErrorCode;
 	/** Stable machine-readable code; see {@link KEYS_ERROR_CODES}. */
 	readonly code: KeysErrorCode;
+	/** The HTTP status a server should answer. */
+	readonly status: 401 | 500 | 503;
 
 	/**
-	 * @param code - the stable code of this failure.
-	 * @param message - what was wrong and what was expected; never carries keys or tokens.
+	 * @param message - what was wrong and what was expected; never carries keys, tokens or URLs.
 	 * @param options - `cause`, when another error led to this one.
 	 */
-	constructor(code: KeysErrorCode, message: string, options?: KeysErrorOptions) {
+	constructor(message: string, options?: KeysErrorOptions) {
 		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
 		this.name = new.target.name;
-		this.code = code;
+		this.code = (new.target as typeof KeysError).code;
+		this.status = KEYS_ERROR_CODES[this.code].status;
 	}
 }
 
-/** One problem found by a zod check, as exposed by {@link KeysConfigError}. */
-export interface KeysConfigIssue {
-	/** Path of the offending member, e.g. `["retry","retries"]`. */
-	path: (string | number)[];
-	/** What was wrong. */
-	message: string;
-}
-
-/**
- * Invalid options, target, in-memory JWKS or key ring export. Thrown at construction or
- * import, before any token is read. Code `ERR_KEYS_CONFIG_INVALID`.
- *
- * @example
- * ```ts
- * import { RemoteKeySet } from '@xshl/keys'
- * try { new RemoteKeySet({ name: '', url: 'https://idp.example/jwks' }) } catch (e) { console.log(e.issues) }
- * ```
- */
+/** Invalid options, target, in-memory JWKS or ring snapshot, thrown before any token is read. */
 export class KeysConfigError extends KeysError {
-	/** Always `ERR_KEYS_CONFIG_INVALID`. */
-	override readonly code: "ERR_KEYS_CONFIG_INVALID" = "ERR_KEYS_CONFIG_INVALID";
-	/** The zod issues (path and message), or one synthetic issue. */
-	readonly issues: KeysConfigIssue[];
+	static override readonly code = "ERR_KEYS_CONFIG_INVALID";
+	declare readonly code: "ERR_KEYS_CONFIG_INVALID";
+	/** The individual problems (zod issues, or one synthetic issue). */
+	readonly issues: readonly ConfigIssue[];
 
 	/**
 	 * @param message - what was invalid.
 	 * @param issues - the individual problems.
 	 * @param options - `cause` (e.g. the ZodError or a jose import error).
 	 */
-	constructor(message: string, issues: KeysConfigIssue[] = [], options?: KeysErrorOptions) {
-		super("ERR_KEYS_CONFIG_INVALID", message, options);
+	constructor(message: string, issues: readonly ConfigIssue[] = [], options?: KeysErrorOptions) {
+		super(message, options);
 		this.issues = issues;
 	}
 }
@@ -118,347 +151,196 @@ export class KeysConfigError extends KeysError {
 /** Why a key set is unavailable; see {@link KeysUnavailableError}. */
 export type UnavailableReason = "fetch-failed" | "backoff" | "loading" | "expired" | "closed";
 
-/**
- * No usable key set right now. `reason` is `fetch-failed` (the first load failed; `cause`
- * is the fetch error), `backoff` (a previous cold load failed and the retry delay has not
- * passed), `loading` (another request is loading it and `shareInflight` is off), `expired` (the last good set is older than `maxStaleMs` past its expiry) or
- * `closed`. A verifier must answer 503, never 401. Code `ERR_KEYS_UNAVAILABLE`.
- *
- * @example
- * ```ts
- * import { RemoteKeySet } from '@xshl/keys'
- * const keys = new RemoteKeySet({ name: 's', url: 'http://127.0.0.1:9/jwks' })
- * try { await keys.load() } catch (e) { console.log(e.code, e.reason) } // ERR_KEYS_UNAVAILABLE fetch-failed
- * ```
- */
+/** No usable key set right now (`reason`); a verifier must answer 503, never 401. */
 export class KeysUnavailableError extends KeysError {
-	/** Always `ERR_KEYS_UNAVAILABLE`. */
-	override readonly code: "ERR_KEYS_UNAVAILABLE" = "ERR_KEYS_UNAVAILABLE";
-	/** Why the set is unavailable. */
-	readonly reason: UnavailableReason;
+	static override readonly code = "ERR_KEYS_UNAVAILABLE";
+	declare readonly code: "ERR_KEYS_UNAVAILABLE";
 
 	/**
-	 * @param reason - why.
+	 * @param reason - `fetch-failed`, `backoff`, `expired` or `closed`.
 	 * @param message - what happened.
 	 * @param options - `cause`: the fetch error, when there is one.
 	 */
-	constructor(reason: UnavailableReason, message: string, options?: KeysErrorOptions) {
-		super("ERR_KEYS_UNAVAILABLE", message, options);
-		this.reason = reason;
+	constructor(
+		readonly reason: UnavailableReason,
+		message: string,
+		options?: KeysErrorOptions,
+	) {
+		super(message, options);
 	}
 }
 
 /** Why no key matched; see {@link NoMatchingKeyError}. */
 export type NoMatchReason = "unknown-kid" | "cooldown" | "kid-invalid" | "no-candidate";
 
-/**
- * No key matches the query. `reason` is `unknown-kid` (refetched, still unknown), `cooldown`
- * (still unknown and the cooldown window has not ended, so no fetch was made),
- * `kid-invalid` (empty, not a string, or longer than 256 characters; no lookup was made) or
- * `no-candidate` (no key fits the `alg`/`use`, or no kid while several keys fit).
- * Code `ERR_KEYS_NO_MATCHING_KEY`.
- *
- * @example
- * ```ts
- * try { await keys.getKey({ kid: 'nope' }) } catch (e) { console.log(e.code, e.reason) }
- * ```
- */
+/** No key matches the query (`reason`): answer 401. */
 export class NoMatchingKeyError extends KeysError {
-	/** Always `ERR_KEYS_NO_MATCHING_KEY`. */
-	override readonly code: "ERR_KEYS_NO_MATCHING_KEY" = "ERR_KEYS_NO_MATCHING_KEY";
-	/** Why no key matched. */
-	readonly reason: NoMatchReason;
+	static override readonly code = "ERR_KEYS_NO_MATCHING_KEY";
+	declare readonly code: "ERR_KEYS_NO_MATCHING_KEY";
 
 	/**
-	 * @param reason - why.
+	 * @param reason - `unknown-kid`, `cooldown`, `kid-invalid` or `no-candidate`.
 	 * @param message - what was asked for (kid truncated, never a key).
 	 */
-	constructor(reason: NoMatchReason, message: string) {
-		super("ERR_KEYS_NO_MATCHING_KEY", message);
-		this.reason = reason;
+	constructor(
+		readonly reason: NoMatchReason,
+		message: string,
+	) {
+		super(message);
 	}
 }
 
-/**
- * More than one key fits the query after filtering by `use` and `alg`: the lookup fails
- * closed instead of picking the first (duplicate kid, catalog KEY-08).
- * Code `ERR_KEYS_MULTIPLE_MATCHING_KEYS`.
- *
- * @example
- * ```ts
- * try { await keys.getKey({ kid: 'dup' }) } catch (e) { console.log(e.code) } // ERR_KEYS_MULTIPLE_MATCHING_KEYS
- * ```
- */
+/** More than one key fits after filtering by `use` and `alg`: the lookup fails closed. */
 export class MultipleMatchingKeysError extends KeysError {
-	/** Always `ERR_KEYS_MULTIPLE_MATCHING_KEYS`. */
-	override readonly code: "ERR_KEYS_MULTIPLE_MATCHING_KEYS" = "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
-	/** How many keys matched. */
-	readonly count: number;
+	static override readonly code = "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
+	declare readonly code: "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
 
 	/**
 	 * @param count - how many keys matched.
 	 * @param message - what was asked for.
 	 */
-	constructor(count: number, message: string) {
-		super("ERR_KEYS_MULTIPLE_MATCHING_KEYS", message);
-		this.count = count;
+	constructor(
+		readonly count: number,
+		message: string,
+	) {
+		super(message);
 	}
 }
 
-/**
- * Base of the errors a single JWKS request can fail with. `retryable` says whether the
- * request is retried (network, timeout, 408, 429, 5xx).
- *
- * @example
- * ```ts
- * keys.on('refreshError', (e) => console.log(e.error.code, e.error.retryable))
- * ```
- */
+/** Base of the errors one JWKS request fails with; `retryable` says whether it is retried. */
 export class KeysFetchError extends KeysError {
-	/** Whether a retry may succeed. */
-	readonly retryable: boolean;
-
 	/**
-	 * @param code - the stable code of this failure.
-	 * @param message - what happened (the URL is never included, it may carry credentials).
-	 * @param retryable - whether a retry may succeed.
+	 * @param message - what happened (the URL is never included: it may carry credentials).
+	 * @param retryable - whether a retry may succeed (network, timeout, 408, 429, 5xx).
 	 * @param options - `cause`.
 	 */
 	constructor(
-		code: KeysErrorCode,
 		message: string,
-		retryable: boolean,
+		readonly retryable: boolean,
 		options?: KeysErrorOptions,
 	) {
-		super(code, message, options);
-		this.retryable = retryable;
+		super(message, options);
 	}
 }
 
-/**
- * The request (headers and body) took longer than `timeoutMs`. Code `ERR_KEYS_FETCH_TIMEOUT`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.code) } // ERR_KEYS_FETCH_TIMEOUT
- * ```
- */
+/** The request (headers and body) took longer than `timeoutMs`. */
 export class KeysFetchTimeoutError extends KeysFetchError {
-	/** Always `ERR_KEYS_FETCH_TIMEOUT`. */
-	override readonly code: "ERR_KEYS_FETCH_TIMEOUT" = "ERR_KEYS_FETCH_TIMEOUT";
-	/** The timeout that fired, in ms. */
-	readonly timeoutMs: number;
+	static override readonly code = "ERR_KEYS_FETCH_TIMEOUT";
+	declare readonly code: "ERR_KEYS_FETCH_TIMEOUT";
 
-	/**
-	 * @param timeoutMs - the timeout that fired, in ms.
-	 */
-	constructor(timeoutMs: number) {
-		super("ERR_KEYS_FETCH_TIMEOUT", `JWKS request timed out after ${timeoutMs} ms`, true);
-		this.timeoutMs = timeoutMs;
+	/** @param timeoutMs - the timeout that fired, in ms. */
+	constructor(readonly timeoutMs: number) {
+		super(`JWKS request timed out after ${timeoutMs} ms`, true);
 	}
 }
 
-/**
- * A network failure (connection refused, DNS, reset). Code `ERR_KEYS_NETWORK`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.code, e.cause.causeCode) } // ERR_KEYS_NETWORK ECONNREFUSED
- * ```
- */
+/** A network failure (DNS, connection refused, reset); `causeCode` is the runtime's code. */
 export class KeysNetworkError extends KeysFetchError {
-	/** Always `ERR_KEYS_NETWORK`. */
-	override readonly code: "ERR_KEYS_NETWORK" = "ERR_KEYS_NETWORK";
-	/** The runtime's error code (e.g. `ECONNREFUSED`), when it gave one. */
-	readonly causeCode: string | undefined;
+	static override readonly code = "ERR_KEYS_NETWORK";
+	declare readonly code: "ERR_KEYS_NETWORK";
 
 	/**
-	 * @param causeCode - the runtime's error code, if any.
+	 * @param causeCode - the runtime's error code (e.g. `ECONNREFUSED`), if any.
 	 * @param options - `cause`: the runtime's error.
 	 */
-	constructor(causeCode: string | undefined, options?: KeysErrorOptions) {
-		super(
-			"ERR_KEYS_NETWORK",
-			`JWKS request failed (${causeCode ?? "network error"})`,
-			true,
-			options,
-		);
-		this.causeCode = causeCode;
+	constructor(
+		readonly causeCode: string | undefined,
+		options?: KeysErrorOptions,
+	) {
+		super(`JWKS request failed (${causeCode ?? "network error"})`, true, options);
 	}
 }
 
-/**
- * TLS verification failed (self-signed or unknown CA, expired, wrong host). Not retried.
- * Code `ERR_KEYS_TLS`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.causeCode) } // DEPTH_ZERO_SELF_SIGNED_CERT
- * ```
- */
+/** TLS verification failed (unknown CA, expired, wrong host); not retried. */
 export class KeysTlsError extends KeysFetchError {
-	/** Always `ERR_KEYS_TLS`. */
-	override readonly code: "ERR_KEYS_TLS" = "ERR_KEYS_TLS";
-	/** The runtime's TLS error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
-	readonly causeCode: string;
+	static override readonly code = "ERR_KEYS_TLS";
+	declare readonly code: "ERR_KEYS_TLS";
 
 	/**
-	 * @param causeCode - the runtime's TLS error code.
+	 * @param causeCode - the runtime's TLS error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`.
 	 * @param options - `cause`: the runtime's error.
 	 */
-	constructor(causeCode: string, options?: KeysErrorOptions) {
-		super("ERR_KEYS_TLS", `JWKS request failed TLS verification (${causeCode})`, false, options);
-		this.causeCode = causeCode;
+	constructor(
+		readonly causeCode: string,
+		options?: KeysErrorOptions,
+	) {
+		super(`JWKS request failed TLS verification (${causeCode})`, false, options);
 	}
 }
 
-/**
- * The endpoint answered with a status other than 200 (or 304 to a conditional request).
- * Retried on 408, 429 and 5xx. Code `ERR_KEYS_HTTP_STATUS`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.status) } // 500
- * ```
- */
+/** The endpoint answered `responseStatus`, not 200 (or 304); retried on 408, 429 and 5xx. */
 export class KeysHttpStatusError extends KeysFetchError {
-	/** Always `ERR_KEYS_HTTP_STATUS`. */
-	override readonly code: "ERR_KEYS_HTTP_STATUS" = "ERR_KEYS_HTTP_STATUS";
-	/** The HTTP status received. */
-	readonly status: number;
-	/** `Retry-After` in ms, when the server sent one. */
-	readonly retryAfterMs: number | undefined;
+	static override readonly code = "ERR_KEYS_HTTP_STATUS";
+	declare readonly code: "ERR_KEYS_HTTP_STATUS";
 
 	/**
-	 * @param status - the HTTP status received.
-	 * @param retryAfterMs - `Retry-After` in ms, if sent.
+	 * @param responseStatus - the HTTP status received.
+	 * @param retryAfterMs - `Retry-After` in ms, when the server sent one.
 	 */
-	constructor(status: number, retryAfterMs?: number) {
-		super(
-			"ERR_KEYS_HTTP_STATUS",
-			`JWKS endpoint answered ${status}, expected 200`,
-			status === 408 || status === 429 || status >= 500,
-		);
-		this.status = status;
-		this.retryAfterMs = retryAfterMs;
+	constructor(
+		readonly responseStatus: number,
+		readonly retryAfterMs?: number,
+	) {
+		const retry = responseStatus === 408 || responseStatus === 429 || responseStatus >= 500;
+		super(`JWKS endpoint answered ${responseStatus}, expected 200`, retry);
 	}
 }
 
-/**
- * The body is larger than `maxBytes` (by `Content-Length` or counted while streaming; the
- * read is aborted). Code `ERR_KEYS_RESPONSE_TOO_LARGE`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.code) } // ERR_KEYS_RESPONSE_TOO_LARGE
- * ```
- */
+/** The body is larger than `maxResponseBytes` (by `Content-Length` or while streaming). */
 export class KeysResponseTooLargeError extends KeysFetchError {
-	/** Always `ERR_KEYS_RESPONSE_TOO_LARGE`. */
-	override readonly code: "ERR_KEYS_RESPONSE_TOO_LARGE" = "ERR_KEYS_RESPONSE_TOO_LARGE";
-	/** The limit, in bytes. */
-	readonly maxBytes: number;
+	static override readonly code = "ERR_KEYS_RESPONSE_TOO_LARGE";
+	declare readonly code: "ERR_KEYS_RESPONSE_TOO_LARGE";
 
-	/**
-	 * @param maxBytes - the limit, in bytes.
-	 */
-	constructor(maxBytes: number) {
-		super("ERR_KEYS_RESPONSE_TOO_LARGE", `JWKS response is larger than ${maxBytes} bytes`, false);
-		this.maxBytes = maxBytes;
+	/** @param maxResponseBytes - the limit, in bytes. */
+	constructor(readonly maxResponseBytes: number) {
+		super(`JWKS response is larger than ${maxResponseBytes} bytes`, false);
 	}
 }
 
-/**
- * The response's content type is not JSON. Code `ERR_KEYS_CONTENT_TYPE`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.contentType) } // text/html
- * ```
- */
+/** The response's media type (`contentType`, at most 100 characters) is not JSON. */
 export class KeysContentTypeError extends KeysFetchError {
-	/** Always `ERR_KEYS_CONTENT_TYPE`. */
-	override readonly code: "ERR_KEYS_CONTENT_TYPE" = "ERR_KEYS_CONTENT_TYPE";
+	static override readonly code = "ERR_KEYS_CONTENT_TYPE";
+	declare readonly code: "ERR_KEYS_CONTENT_TYPE";
 	/** The media type received (parameters removed, at most 100 characters). */
 	readonly contentType: string;
 
-	/**
-	 * @param contentType - the media type received.
-	 */
+	/** @param contentType - the media type received. */
 	constructor(contentType: string) {
 		const type = contentType.slice(0, 100);
-		super(
-			"ERR_KEYS_CONTENT_TYPE",
-			`JWKS response has content type ${JSON.stringify(type)}, expected application/json or application/jwk-set+json`,
-			false,
-		);
+		super(`JWKS response has content type ${JSON.stringify(type)}, expected JSON`, false);
 		this.contentType = type;
 	}
 }
 
-/**
- * A redirect that is not followed: to another origin (not in `allowRedirectOrigins`), from
- * https to http, or more than 3 hops. Code `ERR_KEYS_REDIRECT_REFUSED`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.code) } // ERR_KEYS_REDIRECT_REFUSED
- * ```
- */
+/** A redirect not followed: another origin, https to http, or more than 3 hops. */
 export class KeysRedirectError extends KeysFetchError {
-	/** Always `ERR_KEYS_REDIRECT_REFUSED`. */
-	override readonly code: "ERR_KEYS_REDIRECT_REFUSED" = "ERR_KEYS_REDIRECT_REFUSED";
+	static override readonly code = "ERR_KEYS_REDIRECT_REFUSED";
+	declare readonly code: "ERR_KEYS_REDIRECT_REFUSED";
 
-	/**
-	 * @param message - why the redirect was refused (origins only, never the path).
-	 */
+	/** @param message - why the redirect was refused (origins only, never the path). */
 	constructor(message: string) {
-		super("ERR_KEYS_REDIRECT_REFUSED", message, false);
+		super(message, false);
 	}
 }
 
-/**
- * The body is not a usable JWKS: not JSON, not `{keys:[...]}`, more than `maxKeys` keys, or
- * no usable key at all (the previous set is kept). Code `ERR_KEYS_JWKS_INVALID`.
- *
- * @example
- * ```ts
- * try { await keys.load() } catch (e) { console.log(e.cause.code) } // ERR_KEYS_JWKS_INVALID
- * ```
- */
+/** The body is not a usable JWKS (not JSON, not `{keys:[...]}`, too many or no usable keys). */
 export class KeysJwksInvalidError extends KeysFetchError {
-	/** Always `ERR_KEYS_JWKS_INVALID`. */
-	override readonly code: "ERR_KEYS_JWKS_INVALID" = "ERR_KEYS_JWKS_INVALID";
+	static override readonly code = "ERR_KEYS_JWKS_INVALID";
+	declare readonly code: "ERR_KEYS_JWKS_INVALID";
 
 	/**
 	 * @param message - what was wrong with the document.
 	 * @param options - `cause` (e.g. the SyntaxError or ZodError).
 	 */
 	constructor(message: string, options?: KeysErrorOptions) {
-		super("ERR_KEYS_JWKS_INVALID", message, false, options);
+		super(message, false, options);
 	}
 }
 
-/**
- * The key ring has no key for the purpose asked for (e.g. `encryptionKey()` with
- * encryption turned off is `undefined`, but `decryptionKeys()` on an exported ring without
- * encryption keys is fine; this is thrown when signing is impossible). Code `ERR_KEYS_RING_EMPTY`.
- *
- * @example
- * ```ts
- * try { ring.signingKey() } catch (e) { console.log(e.code) }
- * ```
- */
+/** The key ring has no key for the purpose asked for (no active signing key). */
 export class KeyRingEmptyError extends KeysError {
-	/** Always `ERR_KEYS_RING_EMPTY`. */
-	override readonly code: "ERR_KEYS_RING_EMPTY" = "ERR_KEYS_RING_EMPTY";
-
-	/**
-	 * @param message - what was missing.
-	 */
-	constructor(message: string) {
-		super("ERR_KEYS_RING_EMPTY", message);
-	}
+	static override readonly code = "ERR_KEYS_RING_EMPTY";
+	declare readonly code: "ERR_KEYS_RING_EMPTY";
 }
 
 /** Discriminated union of every error `@xshl/keys` throws; narrow it on `code`. */

@@ -7,7 +7,7 @@
  */
 
 export type {
-	KeysConfigIssue,
+	ConfigIssue,
 	KeysErrorCode,
 	KeysErrorOptions,
 	KeysErrors,

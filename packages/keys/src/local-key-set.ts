@@ -8,7 +8,8 @@
  */
 
 import * as z from "zod";
-import { KeysConfigError } from "./errors";
+import { type ConfigIssue, KeysConfigError } from "./errors";
+import { zodConfigError } from "./internal/config-error";
 import { checkKey, checkKid, KeyIndex, noMatch, parseKeys } from "./internal/jwk";
 import type {
 	KeyGetOptions,
@@ -86,26 +87,18 @@ export class LocalKeySet implements KeySet {
 	 */
 	constructor(options: LocalKeySetOptions) {
 		const parsed = Options.safeParse(options);
-		if (!parsed.success)
-			throw new KeysConfigError(
-				"invalid LocalKeySet options",
-				parsed.error.issues.map((i) => ({
-					path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-					message: i.message,
-				})),
-				{ cause: parsed.error },
-			);
+		if (!parsed.success) throw zodConfigError("invalid LocalKeySet options", parsed.error);
 		this.name = parsed.data.name;
-		const issues = [];
+		const issues: ConfigIssue[] = [];
 		for (const [index, raw] of parsed.data.jwks.keys.entries()) {
 			const r = checkKey(raw, parsed.data.use);
 			// a key for the other purpose is skipped (see rejected()); anything else is an error
 			if ("reason" in r && !r.reason.startsWith("not usable for "))
-				issues.push({ path: ["jwks", "keys", index], message: r.reason });
+				issues.push({ path: `jwks.keys.${index}`, message: r.reason });
 		}
 		if (issues.length > 0)
 			throw new KeysConfigError(
-				`LocalKeySet got ${issues.length} unusable key(s): ${issues.map((i) => `#${i.path[2]} ${i.message}`).join("; ")}`,
+				`LocalKeySet got ${issues.length} unusable key(s): ${issues.map((i) => `#${i.path.slice(10)} ${i.message}`).join("; ")}`,
 				issues,
 			);
 		this.#ready = parseKeys(parsed.data.jwks.keys, parsed.data.use).then((r) => {
@@ -117,7 +110,7 @@ export class LocalKeySet implements KeySet {
 			if (failed.length > 0)
 				throw new KeysConfigError(
 					`LocalKeySet could not import ${failed.length} key(s): ${failed.map((k) => `#${k.index} ${k.reason}`).join("; ")}`,
-					failed.map((k) => ({ path: ["jwks", "keys", k.index], message: k.reason })),
+					failed.map((k) => ({ path: `jwks.keys.${k.index}`, message: k.reason })),
 				);
 		});
 		// the rejection is re-thrown to whoever awaits load()/getKey(); never unhandled

@@ -14,7 +14,7 @@ import { request as httpsRequest } from "node:https";
 import process from "node:process";
 import { Readable } from "node:stream";
 import * as z from "zod";
-import { KeysConfigError } from "./errors";
+import { configIssue, zodConfigError } from "./internal/config-error";
 import type { FetchLike } from "./internal/http";
 
 /** Options of {@link createNodeFetch}. */
@@ -65,18 +65,13 @@ const Options = z.object({
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
 	const parsed = Options.safeParse(options);
-	if (!parsed.success)
-		throw new KeysConfigError(
-			"invalid createNodeFetch options",
-			parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-			{ cause: parsed.error },
-		);
+	if (!parsed.success) throw zodConfigError("invalid createNodeFetch options", parsed.error);
 	const o = parsed.data;
 	if (o.dangerouslyDisableTlsVerification) {
 		if (process.env.NODE_ENV !== "test")
-			throw new KeysConfigError(
+			throw configIssue(
 				"dangerouslyDisableTlsVerification is only allowed when NODE_ENV is test",
-				[{ path: ["dangerouslyDisableTlsVerification"], message: "refused outside NODE_ENV=test" }],
+				"dangerouslyDisableTlsVerification",
 			);
 		process.emitWarning(
 			"@xshl/keys: TLS verification is DISABLED for a JWKS fetch (dangerouslyDisableTlsVerification). Never do this in production.",

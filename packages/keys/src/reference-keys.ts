@@ -9,6 +9,7 @@
 
 import * as z from "zod";
 import { KeysConfigError } from "./errors";
+import { configIssue, zodIssues } from "./internal/config-error";
 import { RemoteKeySet, type RemoteKeySetOptions } from "./remote-key-set";
 
 /**
@@ -73,8 +74,8 @@ const Target = z.object({
 		.optional(),
 });
 
-function fail(message: string, path: (string | number)[]): never {
-	throw new KeysConfigError(message, [{ path, message }]);
+function fail(message: string, path: string): never {
+	throw configIssue(message, path);
 }
 
 /**
@@ -105,10 +106,7 @@ export function referenceUrl(
 ): URL {
 	const parsed = Target.safeParse(target);
 	if (!parsed.success) {
-		const issues = parsed.error.issues.map((i) => ({
-			path: ["target", ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-			message: i.message,
-		}));
+		const issues = zodIssues(parsed.error, "target");
 		throw new KeysConfigError(issues.map((i) => i.message).join("; "), issues, {
 			cause: parsed.error,
 		});
@@ -117,10 +115,10 @@ export function referenceUrl(
 	try {
 		base = new URL(trustUrl);
 	} catch {
-		fail("trustUrl must be an absolute URL", ["trustUrl"]);
+		fail("trustUrl must be an absolute URL", "trustUrl");
 	}
 	if (base.protocol !== "https:" && base.protocol !== "http:")
-		fail("trustUrl must be an http(s) URL", ["trustUrl"]);
+		fail("trustUrl must be an http(s) URL", "trustUrl");
 	const t = parsed.data;
 	const ctx = t["@context"] ?? {};
 	const values: Record<string, string | undefined> = {
@@ -136,22 +134,17 @@ export function referenceUrl(
 	};
 	const expanded = template.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
 		if (!Object.hasOwn(values, name))
-			fail(`template has an unknown placeholder {${name}}`, ["template"]);
+			fail(`template has an unknown placeholder {${name}}`, "template");
 		const v = values[name];
 		if (v === undefined)
-			fail(`template uses {${name}} but the target has no value for it`, [
-				"target",
-				name === "id" || name === "type" ? `@${name}` : "@context",
-				name,
-			]);
+			fail(
+				`template uses {${name}} but the target has no value for it`,
+				name === "id" || name === "type" ? `target.@${name}` : `target.@context.${name}`,
+			);
 		if (name === "path") {
 			const segs = v.split("/");
 			if (segs.some((s) => s === "." || s === ".."))
-				fail("target @context.path must not contain . or .. segments", [
-					"target",
-					"@context",
-					"path",
-				]);
+				fail("target @context.path must not contain . or .. segments", "target.@context.path");
 			return segs.map(encodeURIComponent).join("/");
 		}
 		return encodeURIComponent(v);
@@ -159,7 +152,7 @@ export function referenceUrl(
 	const root = base.href.endsWith("/") ? base : new URL(`${base.href}/`);
 	const url = new URL(expanded.replace(/^\/+/, ""), root);
 	if (url.origin !== base.origin)
-		fail("the reference URL must keep the trust URL's origin", ["template"]);
+		fail("the reference URL must keep the trust URL's origin", "template");
 	return url;
 }
 

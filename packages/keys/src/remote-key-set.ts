@@ -9,14 +9,9 @@
  */
 
 import * as z from "zod";
-import {
-	KeysConfigError,
-	type KeysConfigIssue,
-	KeysError,
-	KeysJwksInvalidError,
-	KeysUnavailableError,
-} from "./errors";
+import { KeysError, KeysJwksInvalidError, KeysUnavailableError } from "./errors";
 import { KeySetEmitter, type KeySetEvent } from "./events";
+import { configIssue, zodConfigError } from "./internal/config-error";
 import { type Conditional, type FetchLike, fetchWithRetries } from "./internal/http";
 import { checkKid, jwksShape, KeyIndex, noMatch, parseKeys, truncKid } from "./internal/jwk";
 import type {
@@ -60,7 +55,7 @@ export interface RemoteKeySetOptions {
 	/** Cap of the background error backoff, in ms. @default 300000 (5 min) */
 	errorBackoffMaxMs?: number;
 	/** Response body limit, in bytes; checked on `Content-Length` and while streaming. @default 131072 (128 KiB) */
-	maxBytes?: number;
+	maxResponseBytes?: number;
 	/** Maximum number of keys in the set. @default 100 */
 	maxKeys?: number;
 	/** Size of the unknown-kid memo (LRU, entries expire with the cooldown). @default 1024 */
@@ -120,7 +115,7 @@ const Options = z.object({
 	retryMaxDelayMs: ms.default(2_000),
 	errorBackoffMs: ms.default(5_000),
 	errorBackoffMaxMs: ms.default(300_000),
-	maxBytes: z.number().int().min(1).default(131_072),
+	maxResponseBytes: z.number().int().min(1).default(131_072),
 	maxKeys: z.number().int().min(1).default(100),
 	unknownKidMemoSize: z.number().int().min(1).default(1024),
 	use: z.enum(["sig", "enc"]).optional(),
@@ -305,28 +300,13 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 */
 	constructor(options: RemoteKeySetOptions) {
 		const parsed = Options.safeParse(options);
-		if (!parsed.success) {
-			const issues: KeysConfigIssue[] = parsed.error.issues.map((i) => ({
-				path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-				message: i.message,
-			}));
-			throw new KeysConfigError(
-				`invalid key set options: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
-				issues,
-				{ cause: parsed.error },
-			);
-		}
+		if (!parsed.success) throw zodConfigError("invalid key set options", parsed.error);
 		super(parsed.data.onEvent);
 		const o = parsed.data;
-		if (o.minTtlMs > o.maxTtlMs)
-			throw new KeysConfigError("minTtlMs must not exceed maxTtlMs", [
-				{ path: ["minTtlMs"], message: "must not exceed maxTtlMs" },
-			]);
+		if (o.minTtlMs > o.maxTtlMs) throw configIssue("minTtlMs must not exceed maxTtlMs", "minTtlMs");
 		const f = o.fetch ?? (globalThis.fetch as FetchLike | undefined);
 		if (typeof f !== "function")
-			throw new KeysConfigError("no fetch implementation: pass options.fetch", [
-				{ path: ["fetch"], message: "required on runtimes without a global fetch" },
-			]);
+			throw configIssue("no fetch implementation: pass options.fetch", "fetch");
 		this.#o = o;
 		this.name = o.name;
 		this.url = o.url;
@@ -518,17 +498,10 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 */
 	async restore(snapshot: KeySetSnapshot): Promise<boolean> {
 		const r = Snapshot.safeParse(snapshot);
-		if (!r.success)
-			throw new KeysConfigError(
-				"invalid key set snapshot",
-				r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-				{ cause: r.error },
-			);
+		if (!r.success) throw zodConfigError("invalid key set snapshot", r.error);
 		const parsed = await parseKeys(r.data.jwks.keys, this.#o.use);
 		if (parsed.entries.length === 0)
-			throw new KeysConfigError("key set snapshot has no usable key", [
-				{ path: ["jwks", "keys"], message: "no usable key" },
-			]);
+			throw configIssue("key set snapshot has no usable key", "jwks.keys");
 		const cur = this.#set;
 		if (cur !== undefined && cur.fetchedAt >= r.data.fetchedAt) return false;
 		this.#set = {
@@ -720,7 +693,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 				{
 					fetch: this.#fetch,
 					timeoutMs: o.timeoutMs,
-					maxBytes: o.maxBytes,
+					maxResponseBytes: o.maxResponseBytes,
 					headers: o.headers,
 					dispatcher: o.dispatcher,
 					allowRedirectOrigins: new Set(o.allowRedirectOrigins),

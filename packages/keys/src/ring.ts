@@ -18,7 +18,8 @@ import {
 	importPKCS8,
 } from "jose";
 import * as z from "zod";
-import { KeyRingEmptyError, KeysConfigError, KeysError, NoMatchingKeyError } from "./errors";
+import { KeyRingEmptyError, KeysError, NoMatchingKeyError } from "./errors";
+import { configIssue, zodConfigError } from "./internal/config-error";
 import {
 	checkKey,
 	checkKid,
@@ -210,26 +211,6 @@ const ExportSchema = z.object({
 
 type Opts = z.output<typeof OptionsSchema>;
 
-function configError(
-	message: string,
-	error: z.ZodError | undefined,
-	path: (string | number)[] = [],
-): KeysConfigError {
-	const issues = error
-		? error.issues.map((i) => ({
-				path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-				message: i.message,
-			}))
-		: [{ path, message }];
-	return new KeysConfigError(
-		error
-			? `${message}: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`
-			: message,
-		issues,
-		error ? { cause: error } : undefined,
-	);
-}
-
 function useOf(alg: string): KeyUse {
 	return (SIGNING as readonly string[]).includes(alg) ? "sig" : "enc";
 }
@@ -292,34 +273,27 @@ async function importOne(
 ): Promise<RingKey> {
 	const alg = k.alg as SigningAlg | EncryptionAlg;
 	if (useOf(alg) !== k.use)
-		throw configError(`key #${i}: use ${k.use} does not fit alg ${alg}`, undefined, [
-			"keys",
-			i,
-			"use",
-		]);
+		throw configIssue(`key #${i}: use ${k.use} does not fit alg ${alg}`, `keys.${i}.use`);
 	let privateKey: CryptoKey;
 	try {
 		if (typeof k.privateKey === "string") {
 			if (k.privateKey.includes("ENCRYPTED PRIVATE KEY"))
-				throw configError(
+				throw configIssue(
 					`key #${i}: encrypted PEM is not supported (no passphrase); decrypt it to PKCS#8 first`,
-					undefined,
-					["keys", i, "privateKey"],
+					`keys.${i}.privateKey`,
 				);
 			if (!PEM.test(k.privateKey))
-				throw configError(
+				throw configIssue(
 					`key #${i}: privateKey must be exactly one PKCS#8 PEM block (BEGIN PRIVATE KEY) with nothing around it`,
-					undefined,
-					["keys", i, "privateKey"],
+					`keys.${i}.privateKey`,
 				);
 			privateKey = (await importPKCS8(k.privateKey, alg, { extractable: true })) as CryptoKey;
 		} else {
 			if (typeof k.privateKey.d !== "string")
-				throw configError(`key #${i}: privateKey JWK has no private part (d)`, undefined, [
-					"keys",
-					i,
-					"privateKey",
-				]);
+				throw configIssue(
+					`key #${i}: privateKey JWK has no private part (d)`,
+					`keys.${i}.privateKey`,
+				);
 			privateKey = (await importJWK(
 				{ ...k.privateKey, alg: undefined, use: undefined, key_ops: undefined, ext: true } as never,
 				alg,
@@ -328,10 +302,10 @@ async function importOne(
 		}
 	} catch (e) {
 		if (e instanceof KeysError) throw e;
-		throw new KeysConfigError(
+		throw configIssue(
 			`key #${i}: privateKey could not be imported as ${alg}`,
-			[{ path: ["keys", i, "privateKey"], message: "import failed" }],
-			{ cause: e },
+			`keys.${i}.privateKey`,
+			e,
 		);
 	}
 	const full = (await exportJWK(privateKey)) as Record<string, unknown>;
@@ -339,17 +313,12 @@ async function importOne(
 	for (const [m, v] of Object.entries(full))
 		if (!PRIVATE_MEMBERS.includes(m) && m !== "key_ops" && m !== "ext") pub[m] = v;
 	const check = checkKey({ ...pub, alg }, undefined);
-	if ("reason" in check)
-		throw configError(`key #${i}: ${check.reason}`, undefined, ["keys", i, "privateKey"]);
+	if ("reason" in check) throw configIssue(`key #${i}: ${check.reason}`, `keys.${i}.privateKey`);
 	const { kid: _k, use: _u, alg: _a, key_ops: _o, ...material } = check.jwk;
 	const publicKey = (await importJWK({ ...material, ext: true } as never, alg)) as CryptoKey;
 	const key = await fromPair(alg, privateKey, publicKey, k.createdAt);
 	if (key.kid !== k.kid)
-		throw configError(`key #${i}: kid is not the RFC 7638 thumbprint of the key`, undefined, [
-			"keys",
-			i,
-			"kid",
-		]);
+		throw configIssue(`key #${i}: kid is not the RFC 7638 thumbprint of the key`, `keys.${i}.kid`);
 	key.activateAt = k.activateAt;
 	key.retireAt = k.retireAt;
 	key.removeAt = k.removeAt;
@@ -394,7 +363,7 @@ export class KeyRing {
 	 */
 	static async generate(options: KeyRingGenerateOptions): Promise<KeyRing> {
 		const parsed = GenerateSchema.safeParse(options);
-		if (!parsed.success) throw configError("invalid key ring options", parsed.error);
+		if (!parsed.success) throw zodConfigError("invalid key ring options", parsed.error);
 		const o = parsed.data;
 		const now = (o.now ?? Date.now)();
 		const keys: RingKey[] = [];
@@ -419,19 +388,19 @@ export class KeyRing {
 	 */
 	static async import(exported: KeyRingExport, options?: KeyRingOptions): Promise<KeyRing> {
 		const o = OptionsSchema.safeParse(options ?? {});
-		if (!o.success) throw configError("invalid key ring options", o.error);
+		if (!o.success) throw zodConfigError("invalid key ring options", o.error);
 		const parsed = ExportSchema.safeParse(exported);
-		if (!parsed.success) throw configError("invalid key ring export", parsed.error);
+		if (!parsed.success) throw zodConfigError("invalid key ring export", parsed.error);
 		const keys: RingKey[] = [];
 		for (const [i, k] of parsed.data.keys.entries()) {
 			const key = await importOne(k, i);
 			if (keys.some((x) => x.kid === key.kid))
-				throw configError(`key #${i}: duplicate kid`, undefined, ["keys", i, "kid"]);
+				throw configIssue(`key #${i}: duplicate kid`, `keys.${i}.kid`);
 			keys.push(key);
 		}
 		const ring = new KeyRing(keys, o.data);
 		if (ring.#active("sig") === undefined)
-			throw configError("the export has no active signing key", undefined, ["keys"]);
+			throw configIssue("the export has no active signing key", "keys");
 		return ring;
 	}
 
@@ -570,7 +539,7 @@ export class KeyRing {
 		const now = this.#now();
 		const at = options?.at ?? now;
 		if (!Number.isSafeInteger(at))
-			throw configError("rotate({ at }) must be a time in ms since the epoch", undefined, ["at"]);
+			throw configIssue("rotate({ at }) must be a time in ms since the epoch", "at");
 		const when = Math.max(at, now);
 		const keys = [...this.#published()];
 		for (const use of ["sig", "enc"] as const) {
@@ -603,10 +572,7 @@ export class KeyRing {
 		for (const jwk of keys) {
 			const leaked = PRIVATE_MEMBERS.filter((m) => Object.hasOwn(jwk, m));
 			if (jwk.kty === "oct" || leaked.length > 0)
-				throw new KeysError(
-					"ERR_KEYS_CONFIG_INVALID",
-					"refusing to publish a private or symmetric key",
-				);
+				throw configIssue("refusing to publish a private or symmetric key", "keys");
 		}
 		return { keys };
 	}
@@ -713,11 +679,7 @@ export class KeyRing {
 						? await exportPKCS8(k.privateKey)
 						: ((await exportJWK(k.privateKey)) as Record<string, unknown>);
 			} catch (e) {
-				throw new KeysConfigError(
-					"the ring's private keys are not extractable",
-					[{ path: ["extractable"], message: "must be true to export" }],
-					{ cause: e },
-				);
+				throw configIssue("the ring's private keys are not extractable", "extractable", e);
 			}
 			if (typeof privateKey !== "string") {
 				delete privateKey.key_ops;

@@ -165,7 +165,7 @@ describe("LocalKeySet", () => {
 		expect(e).toBeInstanceOf(KeysConfigError);
 		expect(e.issues).toEqual([
 			{
-				path: ["jwks", "keys", 0],
+				path: "jwks.keys.0",
 				message: "key import failed (invalid key material, e.g. an EC point not on the curve)",
 			},
 		]);

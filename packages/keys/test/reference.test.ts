@@ -49,14 +49,14 @@ describe("referenceUrl", () => {
 			const { [field]: _gone, ...rest } = target;
 			const e = configError(() => referenceUrl(rest as XshlTarget, "https://trust.example"));
 			expect(e.issues[0]).toEqual({
-				path: ["target", field],
+				path: `target.${field}`,
 				message: `target.${field} is required (a non-empty string)`,
 			});
 			expect(e.message).toContain(`target.${field} is required`);
 		}
 		expect(
 			configError(() => referenceUrl({ ...target, spot: "" }, "https://t.example")).issues[0]!.path,
-		).toEqual(["target", "spot"]);
+		).toBe("target.spot");
 	});
 
 	it("refuses unknown placeholders, missing values, dot segments and anything that leaves the trust origin", () => {
@@ -86,9 +86,9 @@ describe("referenceUrl", () => {
 		expect(
 			referenceUrl({ ...target, spot: "//evil.example" }, "https://t.example", "/{spot}").href,
 		).toBe("https://t.example/%2F%2Fevil.example");
-		expect(configError(() => referenceUrl(target, "ftp://t.example")).issues[0]!.path).toEqual([
+		expect(configError(() => referenceUrl(target, "ftp://t.example")).issues[0]!.path).toBe(
 			"trustUrl",
-		]);
+		);
 	});
 });
 
@@ -115,6 +115,6 @@ describe("ReferenceKeys", () => {
 		expect(
 			configError(() => new ReferenceKeys({ name: "", trustUrl: s.origin, target })).issues[0]!
 				.path,
-		).toEqual(["name"]);
+		).toBe("name");
 	});
 });

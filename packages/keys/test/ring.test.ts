@@ -411,7 +411,7 @@ describe("RING-03: import and export", () => {
 			});
 		} catch (e) {
 			expect((e as KeysConfigError).issues).toEqual([
-				{ path: ["jwks", "keys", 1], message: "symmetric (oct) keys are never accepted" },
+				{ path: "jwks.keys.1", message: "symmetric (oct) keys are never accepted" },
 			]);
 		}
 	});

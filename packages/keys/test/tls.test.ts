@@ -134,9 +134,7 @@ describe("KEY-10: TLS", () => {
 				error = e;
 			}
 			expect(error).toBeInstanceOf(KeysConfigError);
-			expect((error as KeysConfigError).issues[0]!.path).toEqual([
-				"dangerouslyDisableTlsVerification",
-			]);
+			expect((error as KeysConfigError).issues[0]!.path).toBe("dangerouslyDisableTlsVerification");
 		} finally {
 			process.env.NODE_ENV = saved;
 		}

@@ -40,7 +40,8 @@ async function main() {
 		code: "ERR_KEYS_CONFIG_INVALID",
 	});
 	assert.equal(keys.KeysError, keysErrors.KeysError);
-	assert.equal(typeof keysErrors.KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE, "string");
+	assert.equal(keysErrors.KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE.status, 503);
+	assert.equal(new keys.KeysUnavailableError("closed", "m").status, 503);
 	assert.equal(keysPkg.name, "@xshl/keys");
 	console.log("ok");
 }

@@ -45,7 +45,8 @@ assert.equal(
 	"https://t.example/1/k/p?target=s:e@b",
 );
 assert.equal(keys.KeysError, keysErrors.KeysError);
-assert.equal(typeof keysErrors.KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE, "string");
+assert.equal(keysErrors.KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE.status, 503);
+assert.equal(new keys.KeysUnavailableError("closed", "m").status, 503);
 assert.equal(keysPkg.name, "@xshl/keys");
 
 console.log("ok");

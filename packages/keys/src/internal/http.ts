@@ -18,7 +18,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export interface HttpOptions {
 	fetch: FetchLike;
 	timeoutMs: number;
-	maxBytes: number;
+	maxResponseBytes: number;
 	headers: Record<string, string>;
 	dispatcher: unknown;
 	allowRedirectOrigins: ReadonlySet<string>;
@@ -86,11 +86,11 @@ function checkContentType(res: Response, onWarning: (m: string) => void): void {
 	throw new KeysContentTypeError(type);
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> {
+async function readCapped(res: Response, maxResponseBytes: number): Promise<Uint8Array> {
 	const cl = res.headers.get("content-length");
-	if (cl !== null && Number(cl) > maxBytes) {
+	if (cl !== null && Number(cl) > maxResponseBytes) {
 		discard(res);
-		throw new KeysResponseTooLargeError(maxBytes);
+		throw new KeysResponseTooLargeError(maxResponseBytes);
 	}
 	if (res.body === null) return new Uint8Array(0);
 	const reader = res.body.getReader();
@@ -100,9 +100,9 @@ async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> 
 		const { done, value } = await reader.read();
 		if (done) break;
 		total += value.byteLength;
-		if (total > maxBytes) {
+		if (total > maxResponseBytes) {
 			reader.cancel().catch(() => {});
-			throw new KeysResponseTooLargeError(maxBytes);
+			throw new KeysResponseTooLargeError(maxResponseBytes);
 		}
 		chunks.push(value);
 	}
@@ -192,7 +192,7 @@ export async function fetchJwksOnce(
 			checkContentType(res, o.onWarning);
 			let bytes: Uint8Array;
 			try {
-				bytes = await readCapped(res, o.maxBytes);
+				bytes = await readCapped(res, o.maxResponseBytes);
 			} catch (e) {
 				throw classify(e, timedOut, o.timeoutMs);
 			}
