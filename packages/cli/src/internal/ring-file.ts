@@ -1,0 +1,100 @@
+// Ring snapshots on disk: read, restore, write with mode 0600.
+import { constants } from "node:fs";
+import { chmod, open, readFile, rename, stat } from "node:fs/promises";
+import { KeyRing } from "@xshl/keys/ring";
+import { CliFileExistsError, CliInputError } from "../errors";
+
+type RingStatics = {
+	restore?: (snapshot: unknown, options?: object) => Promise<KeyRing>;
+	import?: (snapshot: unknown, options?: object) => Promise<KeyRing>;
+};
+type RingMethods = {
+	snapshot?: () => unknown;
+	exportPrivate?: () => Promise<unknown>;
+};
+
+/** `KeyRing.restore(snapshot)` (named `KeyRing.import` before the rename). */
+export function restoreRing(snapshot: unknown): Promise<KeyRing> {
+	const statics = KeyRing as unknown as RingStatics;
+	const restore = statics.restore ?? statics.import;
+	return restore!.call(KeyRing, snapshot);
+}
+
+/** `ring.snapshot()` (named `exportPrivate()` before the rename). */
+export async function snapshotRing(ring: KeyRing): Promise<unknown> {
+	const methods = ring as unknown as RingMethods;
+	return methods.snapshot !== undefined ? await methods.snapshot() : await methods.exportPrivate!();
+}
+
+/** Reads a JSON file. @throws CliInputError */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+	let text: string;
+	try {
+		text = await readFile(path, "utf8");
+	} catch (e) {
+		throw new CliInputError(
+			`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+			{
+				cause: e,
+			},
+		);
+	}
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		throw new CliInputError(`${what} ${path} is not JSON`, { cause: e });
+	}
+}
+
+/** Reads and restores a ring snapshot file. @throws CliInputError */
+export async function readRing(path: string): Promise<KeyRing> {
+	const snapshot = await readJsonFile(path, "ring snapshot");
+	try {
+		return await restoreRing(snapshot);
+	} catch (e) {
+		const code = (e as { code?: string }).code ?? "error";
+		throw new CliInputError(
+			`${path} is not a usable ring snapshot (${code}): ${(e as Error).message}`,
+			{
+				cause: e,
+			},
+		);
+	}
+}
+
+/** The permission bits of a file, e.g. `0o600`. */
+export async function fileMode(path: string): Promise<number> {
+	return (await stat(path)).mode & 0o777;
+}
+
+/**
+ * Writes a ring snapshot with mode 0600. A new file is created exclusively (refused when it
+ * exists unless `replace`); a replacement goes through a 0600 temporary file and a rename,
+ * so the secret is never readable by others, not even for a moment.
+ * @throws CliFileExistsError when the file exists and `replace` is false.
+ */
+export async function writeSecretFile(path: string, text: string, replace: boolean): Promise<void> {
+	const target = replace ? `${path}.${process.pid}.tmp` : path;
+	let handle: Awaited<ReturnType<typeof open>>;
+	try {
+		handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code === "EEXIST")
+			throw new CliFileExistsError(`${path} exists; pass --force to overwrite it`, { cause: e });
+		throw new CliInputError(
+			`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+			{
+				cause: e,
+			},
+		);
+	}
+	try {
+		await handle.writeFile(text, "utf8");
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	// the umask may have narrowed the mode further; never wider than 0600
+	await chmod(target, 0o600);
+	if (replace) await rename(target, path);
+}
