@@ -578,26 +578,39 @@ describe("HDR: header parameters", () => {
 		}
 	});
 
-	it("HDR-11: duplicate members: last one wins, as in Python json (pinned)", async () => {
-		const h = `{"alg":"none","kid":"${es.key.kid}","typ":"${TYP}","alg":"ES256"}`;
+	it("HDR-11: a duplicate member name in the header or the claims is malformed (no last-wins), before the signature", async () => {
+		const h = `{"alg":"ES256","kid":"${es.key.kid}","typ":"${TYP}"}`;
+		const dupAlg = `{"alg":"none","kid":"${es.key.kid}","typ":"${TYP}","alg":"ES256"}`;
+		const dupKid = `{"alg":"ES256","kid":"other","typ":"${TYP}","kid":"${es.key.kid}"}`;
 		const c = claims();
-		const p = JSON.stringify(c).replace(/^\{/, '{"sub":"a",');
-		expect(JSON.parse(p).sub).toBe("user-1");
-		const dupSub = JSON.stringify({ ...c, sub: undefined }).replace(
-			/^\{/,
-			'{"sub":"a","sub":"admin",',
-		);
-		const t = await craft(h, dupSub, es.key.privateKey);
-		expect((await verifySession(t, options)).sub).toBe("admin");
-		const dupAud = JSON.stringify({ ...c, aud: undefined }).replace(
-			/^\{/,
-			'{"aud":"service-api","aud":"evil",',
-		);
-		await rejects(
-			await craft(h, dupAud, es.key.privateKey),
-			SessionAudienceInvalidError,
-			"ERR_SESSION_AUDIENCE_INVALID",
-		);
+		const body = JSON.stringify({ ...c, sub: undefined, aud: undefined }).slice(1);
+		const dupSub = `{"sub":"a","sub":"admin","aud":"service-api",${body}`;
+		const dupAud = `{"aud":"service-api","aud":"evil","sub":"a",${body}`;
+		const escaped = `{"sub":"a","s\u0075b":"admin","aud":"service-api",${body}`;
+		const nested = `{"sub":"a","aud":"service-api","_payloads":{"role":"user","role":"admin"},${body}`;
+		// control: the old behaviour (JSON.parse is last-wins) would have read "admin"
+		expect(JSON.parse(dupSub).sub).toBe("admin");
+		expect(JSON.parse(escaped).sub).toBe("admin");
+		// control: without the duplicate the same header and claims verify
+		const ok = `{"sub":"a","aud":"service-api","_payloads":{"role":"user"},${body}`;
+		expect((await verifySession(await craft(h, ok, es.key.privateKey), options)).sub).toBe("a");
+		const cases: [string, string, string][] = [
+			[dupAlg, ok, '"alg"'],
+			[dupKid, ok, '"kid"'],
+			[h, dupSub, '"sub"'],
+			[h, dupAud, '"aud"'],
+			[h, escaped, '"sub"'],
+			[h, nested, '"role"'],
+		];
+		for (const [hdr, payload, member] of cases) {
+			const signed = await craft(hdr, payload, es.key.privateKey);
+			const before = keys.resolverCalls;
+			const e = await rejects(signed, SessionTokenMalformedError, "ERR_SESSION_TOKEN_MALFORMED");
+			expect(e.message).toContain(`member ${member} twice`);
+			// refused before the signature: no key lookup, and a broken signature changes nothing
+			expect(keys.resolverCalls).toBe(before);
+			await rejects(tamper(signed), SessionTokenMalformedError, "ERR_SESSION_TOKEN_MALFORMED");
+		}
 	});
 });
 

@@ -39,6 +39,13 @@ function headerAlg(jws: string): string | undefined {
 	}
 }
 
+/** Every segment canonical base64url: no length 1 mod 4, zero unused bits (independent of src). */
+function canonicalParts(jws: string): boolean {
+	return jws
+		.split(".")
+		.every((part) => Buffer.from(part, "base64url").toString("base64url") === part);
+}
+
 function publicPart(jwk: JWK): JWK {
 	const {
 		d: _d,
@@ -98,6 +105,9 @@ describe("Wycheproof json_web_signature_test.json", () => {
 				const label = `${group.comment} tc${t.tcId} ${t.comment}`;
 				if (!compact) {
 					expect([label, got]).toEqual([label, "ERR_SESSION_TOKEN_MALFORMED"]);
+				} else if (!canonicalParts(t.jws as string)) {
+					// issue 12 §2: non-zero unused bits are malformed, before the alg allowlist
+					expect([label, t.result, got]).toEqual([label, "invalid", "ERR_SESSION_TOKEN_MALFORMED"]);
 				} else if (alg !== undefined && HMAC.has(alg)) {
 					expect([label, got]).toEqual([label, "ERR_SESSION_ALG_NOT_ALLOWED"]);
 				} else if (t.result === "valid" && DEVIATIONS[t.tcId] !== undefined) {

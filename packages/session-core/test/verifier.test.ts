@@ -1,23 +1,26 @@
 // A compiled verifier keeps one jose options object per algorithm list: these tests pin that
 // it still reads the injected clock on every call and follows the key set's algorithms.
 import { Trace } from "@xshl/trace";
+import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import {
 	createSessionVerifier,
 	Session,
 	SessionAlgNotAllowedError,
+	SessionConfig,
 	SessionConfigError,
 	SessionExpiredError,
 	SessionKeyUnknownError,
 	SessionNotYetValidError,
 	SessionSidMismatchError,
 	SessionSignatureInvalidError,
+	SessionTokenMalformedError,
 	SessionTraceMismatchError,
 	sessionClaimsSchema,
 	type VerifySessionOptions,
 } from "../src/index";
-import { caught, fixture, NOW_MS, SALT, tamper, UA } from "./helpers";
+import { APP, caught, fixture, NOW_MS, SALT, tamper, UA } from "./helpers";
 
 describe("createSessionVerifier: per-call state", () => {
 	it("reads a custom clock on every call (one verifier, the clock moves)", async () => {
@@ -327,5 +330,85 @@ describe("verify options in milliseconds", () => {
 		const e = await caught(() => tight.verify(token));
 		expect(e).toBeInstanceOf(SessionExpiredError);
 		expect([e.code, e.claim]).toEqual(["ERR_SESSION_EXPIRED", "exp"]);
+	});
+});
+
+/** The segment `index` of `token` with the unused low bits of its last character set. */
+function spareBits(token: string, index: number): string {
+	const parts = token.split(".");
+	const part = parts[index]!;
+	const rest = part.length % 4;
+	expect(rest === 2 || rest === 3).toBe(true);
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const last = alphabet.indexOf(part.at(-1)!);
+	parts[index] = part.slice(0, -1) + alphabet[last | (rest === 2 ? 0x0f : 0x03)];
+	return parts.join(".");
+}
+
+describe("strict parsing (issue 12 §2)", () => {
+	it("a segment whose last character carries non-zero unused bits is malformed", async () => {
+		const { config, keys } = await fixture("ES256");
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier(session.options);
+		// the signature is 64 bytes: 86 characters, the last one carries 4 unused bits
+		const mutated = spareBits(token, 2);
+		expect(mutated).not.toBe(token);
+		// control: the bytes are the same, and jose alone accepts the second string (the old behaviour)
+		const sig = (t: string) => Buffer.from(t.split(".")[2]!, "base64url");
+		expect(sig(mutated).equals(sig(token))).toBe(true);
+		const key = await keys.getKey({ kid: config.header.kid, alg: "ES256" });
+		const raw = await jwtVerify(mutated, key, { currentDate: new Date(NOW_MS) });
+		expect(raw.payload.jti).toBe(session.get("jti"));
+		const before = keys.resolverCalls;
+		for (const t of [
+			mutated,
+			...[0, 1].filter((i) => token.split(".")[i]!.length % 4 > 1).map((i) => spareBits(token, i)),
+		]) {
+			const e = await caught(() => verifier.verify(t));
+			expect(e).toBeInstanceOf(SessionTokenMalformedError);
+			expect(e.code).toBe("ERR_SESSION_TOKEN_MALFORMED");
+			expect(e.message).toContain("not canonical base64url");
+		}
+		// a segment of 1 character modulo 4 holds no whole byte (86 + 3 = 89 characters)
+		const [h, p, s] = token.split(".");
+		expect(s!.length).toBe(86);
+		const short = await caught(() => verifier.verify(`${h}.${p}.${s}AAA`));
+		expect(short).toBeInstanceOf(SessionTokenMalformedError);
+		expect(short.message).toContain("not canonical base64url");
+		expect(keys.resolverCalls).toBe(before);
+		expect((await verifier.verify(token)).jti).toBe(session.get("jti"));
+	});
+
+	it("RFC 9864: alg Ed25519 verifies beside EdDSA when the key set lists EdDSA", async () => {
+		const ed = await fixture("EdDSA");
+		// one Ed25519 key, published as EdDSA; the resolver finds it for either name
+		const keys = {
+			name: "session_name",
+			resolver: async () => ed.key.publicKey,
+			getKey: async () => ed.key.publicKey,
+			algorithms: () => ["EdDSA"],
+		};
+		const config = new SessionConfig({
+			keys,
+			app: APP,
+			audience: ["service-api"],
+			header: { alg: "Ed25519", kid: ed.key.kid },
+			key: ed.key.privateKey,
+			now: () => NOW_MS,
+		});
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier(session.options);
+		const { protectedHeader, claims } = await verifier.verifyWithHeader(token);
+		expect(protectedHeader.alg).toBe("Ed25519");
+		expect(claims.jti).toBe(session.get("jti"));
+		// control: a verifier told only EdDSA refuses the new name
+		const strict = createSessionVerifier({ ...session.options, algorithms: ["EdDSA"] });
+		const e = await caught(() => strict.verify(token));
+		expect(e).toBeInstanceOf(SessionAlgNotAllowedError);
+		expect(e.code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
 	});
 });

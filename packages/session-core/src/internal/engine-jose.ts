@@ -1,5 +1,5 @@
 import { type JWTVerifyOptions, jwtVerify } from "jose";
-import { checkCompact } from "./compact";
+import { checkJwt } from "./compact";
 import { joseError, keySetError } from "./errors-map";
 import { algorithmAllowlist, type CompiledVerifyOptions } from "./verify-options";
 
@@ -76,7 +76,7 @@ export function joseEngine(o: CompiledVerifyOptions): VerifyEngine {
 		name: "jose",
 		verify(token: string): Promise<VerifiedJws> {
 			try {
-				checkCompact(token, maxTokenBytes);
+				checkJwt(token, maxTokenBytes);
 			} catch (error) {
 				return Promise.reject(error);
 			}

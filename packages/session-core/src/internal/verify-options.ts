@@ -4,11 +4,11 @@ import * as z from "zod";
 import { sessionClaimsSchema } from "../claims";
 import type { SessionKeySet } from "../config";
 import {
-	DEFAULT_LEEWAY,
+	DEFAULT_LEEWAY_MS,
 	DEFAULT_MAX_TOKEN_BYTES,
 	DEFAULT_SESSION_VERSION,
 	HMAC_ALGORITHMS,
-	MAX_SESSION_EXPIRES,
+	MAX_SESSION_EXPIRES_MS,
 	SESSION_TOKEN_TYPE,
 	SIGNING_ALGORITHMS,
 } from "../constants";
@@ -60,16 +60,8 @@ const verifyOptionsSchema = z.object({
 		)
 		.min(1)
 		.optional(),
-	leewayMs: z
-		.int()
-		.min(0)
-		.max(60_000)
-		.default(DEFAULT_LEEWAY * 1000),
-	maxTokenAgeMs: z
-		.int()
-		.positive()
-		.max(86_400_000)
-		.default(MAX_SESSION_EXPIRES * 1000),
+	leewayMs: z.int().min(0).max(60_000).default(DEFAULT_LEEWAY_MS),
+	maxTokenAgeMs: z.int().positive().max(86_400_000).default(MAX_SESSION_EXPIRES_MS),
 	maxTokenBytes: z
 		.int()
 		.positive()
@@ -196,8 +188,8 @@ export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 
 /**
  * The algorithm allowlist of a verifier: the explicit `algorithms`, else the `alg`s of the key
- * set's signing keys (asymmetric only), else every asymmetric algorithm (before the first
- * load). Rebuilt only when the key set's list changes (compared by content: key sets may
+ * set's signing keys (asymmetric only; `EdDSA` and RFC 9864's `Ed25519` name the same keys,
+ * so either brings the other), else every asymmetric algorithm (before the first load). Rebuilt only when the key set's list changes (compared by content: key sets may
  * return a fresh array on every call); `onChange` derives per-list state once.
  */
 export function algorithmAllowlist<T>(
@@ -211,6 +203,13 @@ export function algorithmAllowlist<T>(
 		const raw = o.keys.algorithms("sig");
 		if (raw !== lastRaw && (lastRaw === undefined || !sameList(raw, lastRaw))) {
 			const derived = raw.filter((alg) => ASYMMETRIC.includes(alg));
+			// RFC 9864: an Ed25519 key verifies `Ed25519` as well as the deprecated `EdDSA`
+			const twin = derived.includes("EdDSA")
+				? "Ed25519"
+				: derived.includes("Ed25519")
+					? "EdDSA"
+					: undefined;
+			if (twin !== undefined && !derived.includes(twin)) derived.push(twin);
 			last = derive(derived.length > 0 ? derived : [...ASYMMETRIC]);
 		}
 		lastRaw = raw;
