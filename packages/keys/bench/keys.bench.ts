@@ -1,34 +1,11 @@
 // Benchmarks against jose's createRemoteJWKSet and jwks-rsa on the same local JWKS server
 // (node:http on 127.0.0.1, port 0). Run: `pnpm bench`. Lookups per second for a cached kid,
 // then (printed once) the upstream fetch count under unknown-kid floods.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import jwksRsa from "jwks-rsa";
 import { afterAll, bench, describe } from "vitest";
 import { RemoteKeySet } from "../src/index";
-
-interface Jwks {
-	url: string;
-	requests: number;
-	fail: boolean;
-	server: Server;
-}
-
-async function jwksServer(keys: unknown[]): Promise<Jwks> {
-	const s: Jwks = { url: "", requests: 0, fail: false, server: createServer() };
-	s.server.on("request", (_req, res) => {
-		s.requests++;
-		if (s.fail) {
-			res.writeHead(500).end();
-			return;
-		}
-		res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys }));
-	});
-	await new Promise<void>((r) => s.server.listen(0, "127.0.0.1", r));
-	s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/jwks.json`;
-	return s;
-}
+import { json, startJwksServer, type TestServer } from "../test/helpers/server";
 
 const pairs = await Promise.all(Array.from({ length: 5 }, () => generateKeyPair("ES256")));
 const jwks = await Promise.all(
@@ -39,25 +16,22 @@ const jwks = await Promise.all(
 		use: "sig",
 	})),
 );
-const servers: Jwks[] = [];
-async function fresh(): Promise<Jwks> {
-	const s = await jwksServer(jwks);
+const servers: TestServer[] = [];
+async function fresh(): Promise<TestServer> {
+	const s = await startJwksServer(jwks);
 	servers.push(s);
 	return s;
 }
-afterAll(() => {
-	for (const s of servers) {
-		s.server.closeAllConnections();
-		s.server.close();
-	}
+afterAll(async () => {
+	for (const s of servers) await s.close();
 });
 
 // --- cached lookups ---------------------------------------------------------------------
 const s1 = await fresh();
-const ours = new RemoteKeySet({ name: "bench", url: s1.url });
+const ours = new RemoteKeySet({ name: "bench", url: s1.url() });
 await ours.load();
-const joseSet = createRemoteJWKSet(new URL(s1.url));
-const rsa = jwksRsa({ jwksUri: s1.url, cache: true });
+const joseSet = createRemoteJWKSet(new URL(s1.url()));
+const rsa = jwksRsa({ jwksUri: s1.url(), cache: true });
 const header = { alg: "ES256", kid: "k3" };
 await joseSet(header);
 await rsa.getSigningKey("k3");
@@ -99,9 +73,9 @@ const rows: string[] = [];
 // A: cold cache, 1 000 concurrent unknown kids
 {
 	const [a, b, c] = [await fresh(), await fresh(), await fresh()];
-	const o = new RemoteKeySet({ name: "b", url: a.url });
-	const j = createRemoteJWKSet(new URL(b.url));
-	const r = jwksRsa({ jwksUri: c.url, cache: true });
+	const o = new RemoteKeySet({ name: "b", url: a.url() });
+	const j = createRemoteJWKSet(new URL(b.url()));
+	const r = jwksRsa({ jwksUri: c.url(), cache: true });
 	await settle(1_000, () => o.getKey({ kid: kid(), alg: "ES256" }));
 	await settle(1_000, () => j({ kid: kid(), alg: "ES256" }));
 	await settle(1_000, () => r.getSigningKey(kid()));
@@ -113,16 +87,16 @@ const rows: string[] = [];
 // C: the same while the endpoint answers 500 (a failed refetch must still start the cooldown)
 for (const failing of [false, true]) {
 	const [a, b, c] = [await fresh(), await fresh(), await fresh()];
-	const o = new RemoteKeySet({ name: "b", url: a.url, cooldownMs: 1_000, retries: 0 });
-	const j = createRemoteJWKSet(new URL(b.url), { cooldownDuration: 1_000 });
-	const r = jwksRsa({ jwksUri: c.url, cache: true });
+	const o = new RemoteKeySet({ name: "b", url: a.url(), cooldownMs: 1_000, retries: 0 });
+	const j = createRemoteJWKSet(new URL(b.url()), { cooldownDuration: 1_000 });
+	const r = jwksRsa({ jwksUri: c.url(), cache: true });
 	await o.load();
 	await j({ kid: "k0", alg: "ES256" });
 	await r.getSigningKey("k0");
 	await new Promise((res) => setTimeout(res, 1_100));
 	for (const s of [a, b, c]) {
 		s.requests = 0;
-		s.fail = failing;
+		if (failing) s.handler = json({ error: "boom" }, {}, 500);
 	}
 	// each library's waves run back to back, well inside one cooldown window
 	for (let w = 0; w < 5; w++) await settle(200, () => o.getKey({ kid: kid(), alg: "ES256" }));
@@ -135,7 +109,7 @@ for (const failing of [false, true]) {
 // D: jwks-rsa with its rate limiter (10/min): callers queue behind the limiter instead of failing fast
 {
 	const c = await fresh();
-	const r = jwksRsa({ jwksUri: c.url, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 });
+	const r = jwksRsa({ jwksUri: c.url(), cache: true, rateLimit: true, jwksRequestsPerMinute: 10 });
 	let settled = 0;
 	for (let i = 0; i < 100; i++)
 		r.getSigningKey(kid()).then(

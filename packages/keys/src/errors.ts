@@ -149,7 +149,7 @@ export class KeysConfigError extends KeysError {
 }
 
 /** Why a key set is unavailable; see {@link KeysUnavailableError}. */
-export type UnavailableReason = "fetch-failed" | "backoff" | "loading" | "expired" | "closed";
+export type UnavailableReason = "fetch-failed" | "backoff" | "expired" | "closed";
 
 /** No usable key set right now (`reason`); a verifier must answer 503, never 401. */
 export class KeysUnavailableError extends KeysError {

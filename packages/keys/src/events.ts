@@ -1,6 +1,6 @@
 /**
  * Typed events of a {@link RemoteKeySet} for logging and alerting. Subscribe with
- * `keys.on(type, listener)` or pass `onEvent` to the constructor. Kids in events are
+ * `keys.on(type, listener)`, which returns a function that unsubscribes. Kids in events are
  * truncated to 16 characters; URLs and keys never appear.
  *
  * Import the types from `@xshl/keys`.
@@ -66,8 +66,10 @@ export interface KeySetEvents {
 	};
 	/** A key of a fetched JWKS was dropped (or reported as a duplicate kid). */
 	keyRejected: RejectedKey;
-	/** Something odd that is not an error (no content type, TLS verification disabled). */
+	/** Something odd that is not an error: a response without content type, or a load over plain http allowed by `allowInsecureHttp`. */
 	warning: {
+		/** `no-content-type` or `insecure-http`. */
+		code: "no-content-type" | "insecure-http";
 		/** What happened. */
 		message: string;
 	};
@@ -76,72 +78,5 @@ export interface KeySetEvents {
 /** Every event type. */
 export type KeySetEventType = keyof KeySetEvents;
 
-/** One event as passed to `onEvent`: the payload plus its `type`. */
-export type KeySetEvent = {
-	[K in KeySetEventType]: { type: K } & KeySetEvents[K];
-}[KeySetEventType];
-
 /** A listener for one event type. */
 export type KeySetListener<K extends KeySetEventType> = (event: KeySetEvents[K]) => void;
-
-/**
- * Minimal typed emitter (Web-only, no `node:events`). Listener exceptions are swallowed so a
- * broken logger never breaks verification.
- *
- * @example
- * ```ts
- * const off = keys.on('stale', (e) => log.warn({ ageMs: e.ageMs }, 'serving stale JWKS'))
- * off()
- * ```
- */
-export class KeySetEmitter {
-	#listeners = new Map<KeySetEventType, Set<(e: never) => void>>();
-	#sink: ((event: KeySetEvent) => void) | undefined;
-
-	/**
-	 * @param sink - optional callback receiving every event with its `type`.
-	 */
-	constructor(sink?: (event: KeySetEvent) => void) {
-		this.#sink = sink;
-	}
-
-	/**
-	 * Subscribe to one event type.
-	 *
-	 * @param type - the event type.
-	 * @param listener - called with the payload.
-	 * @returns a function that unsubscribes.
-	 */
-	on<K extends KeySetEventType>(type: K, listener: KeySetListener<K>): () => void {
-		let set = this.#listeners.get(type);
-		if (set === undefined) {
-			set = new Set();
-			this.#listeners.set(type, set);
-		}
-		set.add(listener as (e: never) => void);
-		return () => {
-			set.delete(listener as (e: never) => void);
-		};
-	}
-
-	/**
-	 * Emit an event (internal use).
-	 *
-	 * @param type - the event type.
-	 * @param payload - the payload.
-	 */
-	protected emit<K extends KeySetEventType>(type: K, payload: KeySetEvents[K]): void {
-		const set = this.#listeners.get(type);
-		if (set !== undefined)
-			for (const l of set) {
-				try {
-					(l as KeySetListener<K>)(payload);
-				} catch {}
-			}
-		if (this.#sink !== undefined) {
-			try {
-				this.#sink({ type, ...payload } as KeySetEvent);
-			} catch {}
-		}
-	}
-}

@@ -32,21 +32,21 @@ export {
 	MultipleMatchingKeysError,
 	NoMatchingKeyError,
 } from "./errors";
-export type { KeySetEvent, KeySetEvents, KeySetEventType, KeySetListener } from "./events";
-export { KeySetEmitter } from "./events";
+export type { KeySetEvents, KeySetEventType, KeySetListener } from "./events";
 export type { FetchLike } from "./internal/http";
+export { MAX_PUBLISHED_KEYS } from "./limits";
 export type { LocalKeySetOptions } from "./local-key-set";
 export { LocalKeySet } from "./local-key-set";
 export type { ReferenceKeysOptions, XshlTarget } from "./reference-keys";
 export { API_REFERENCE, ReferenceKeys, referenceUrl } from "./reference-keys";
+export { RemoteKeySet } from "./remote-key-set";
+export type { RemoteKeySetOptions } from "./remote-key-set-options";
 export type {
 	KeySetHealth,
 	KeySetSnapshot,
 	KeySetState,
-	RemoteKeySetOptions,
 	RemoteKeySetStats,
-} from "./remote-key-set";
-export { RemoteKeySet } from "./remote-key-set";
+} from "./remote-key-set-types";
 export type {
 	KeyGetOptions,
 	KeyQuery,

@@ -10,7 +10,8 @@
 import * as z from "zod";
 import { KeysConfigError } from "./errors";
 import { configIssue, zodIssues } from "./internal/config-error";
-import { RemoteKeySet, type RemoteKeySetOptions } from "./remote-key-set";
+import { RemoteKeySet } from "./remote-key-set";
+import type { RemoteKeySetOptions } from "./remote-key-set-options";
 
 /**
  * The default URL template (the original's `API_REFERENCE`). Placeholders: `{version}`,

@@ -1,19 +1,35 @@
 /**
- * A JWKS fetched from a URL and cached: TTL refresh in the background while the current set
- * keeps serving, serve-stale-on-error up to a maximum staleness, single-flight fetches, an
- * unknown-kid cooldown, capped and timed-out requests with bounded retries.
+ * A JWKS fetched from a URL and cached: the state machine of loads, refreshes, staleness and
+ * unknown kids. Options live in `remote-key-set-options.ts`, the freshness computation, the
+ * unknown-kid memo and the capped fetch in `internal/`.
  *
  * Import from `@xshl/keys`.
  *
  * @module
  */
 
-import * as z from "zod";
 import { KeysError, KeysJwksInvalidError, KeysUnavailableError } from "./errors";
-import { KeySetEmitter, type KeySetEvent } from "./events";
-import { configIssue, zodConfigError } from "./internal/config-error";
-import { type Conditional, type FetchLike, fetchWithRetries } from "./internal/http";
+import type { KeySetEvents } from "./events";
+import { configIssue } from "./internal/config-error";
+import { Emitter } from "./internal/emitter";
+import { freshnessMs, refreshAt } from "./internal/freshness";
+import { type Conditional, fetchWithRetries } from "./internal/http";
 import { checkKid, jwksShape, KeyIndex, noMatch, parseKeys, truncKid } from "./internal/jwk";
+import { parseKeySetSnapshot } from "./internal/key-set-snapshot";
+import { UnknownKidMemo } from "./internal/kid-memo";
+import {
+	isLoopbackHost,
+	type ResolvedRemoteOptions,
+	resolveRemoteOptions,
+} from "./internal/remote-options";
+import { isolatedRequestRuntime } from "./internal/runtime";
+import type { RemoteKeySetOptions } from "./remote-key-set-options";
+import type {
+	KeySetHealth,
+	KeySetSnapshot,
+	KeySetState,
+	RemoteKeySetStats,
+} from "./remote-key-set-types";
 import type {
 	KeyGetOptions,
 	KeyQuery,
@@ -24,189 +40,6 @@ import type {
 	ResolverHeader,
 } from "./types";
 
-/** Options of {@link RemoteKeySet}. Durations are in ms. */
-export interface RemoteKeySetOptions {
-	/** Name of the set; feeds the session id. Required, non-empty. */
-	name: string;
-	/** The JWKS URL (`https:`; `http:` is accepted for local development). */
-	url: string | URL;
-	/** Freshness when the response has no `Cache-Control: max-age` or `Expires`, in ms. @default 600000 (10 min) */
-	ttlMs?: number;
-	/** Lower clamp of the freshness (also used for `no-cache`/`no-store`), in ms. @default 60000 (60 s) */
-	minTtlMs?: number;
-	/** Upper clamp of the freshness, in ms. @default 86400000 (24 h) */
-	maxTtlMs?: number;
-	/** How long past expiry the last good set keeps serving while refreshes fail, in ms; `Infinity` only when set explicitly. @default 43200000 (12 h) */
-	maxStaleMs?: number;
-	/** At most one fetch per window for unknown kids, measured from the last attempt, in ms. @default 30000 (30 s) */
-	cooldownMs?: number;
-	/** Timeout of one request, covering headers and body, in ms. @default 5000 */
-	timeoutMs?: number;
-	/** Total time of a foreground load (first load, unknown kid) across retries, in ms. @default 10000 */
-	foregroundBudgetMs?: number;
-	/** Retries after the first attempt on network errors, timeouts, 408, 429 and 5xx. @default 2 */
-	retries?: number;
-	/** First retry delay before jitter, doubled each retry, in ms. @default 200 */
-	retryBaseDelayMs?: number;
-	/** Cap of a retry delay (also caps `Retry-After`), in ms. @default 2000 */
-	retryMaxDelayMs?: number;
-	/** First delay before the next background refresh after a failed one, doubled each time, in ms. @default 5000 */
-	errorBackoffMs?: number;
-	/** Cap of the background error backoff, in ms. @default 300000 (5 min) */
-	errorBackoffMaxMs?: number;
-	/** Response body limit, in bytes; checked on `Content-Length` and while streaming. @default 131072 (128 KiB) */
-	maxResponseBytes?: number;
-	/** Maximum number of keys in the set. @default 100 */
-	maxKeys?: number;
-	/** Size of the unknown-kid memo (LRU, entries expire with the cooldown). @default 1024 */
-	unknownKidMemoSize?: number;
-	/** Keep only keys usable for this purpose. @default both `sig` and `enc` */
-	use?: KeyUse;
-	/** Extra request headers (e.g. `user-agent`). @default {} */
-	headers?: Record<string, string>;
-	/** Origins (e.g. `https://cdn.example`) a redirect may go to besides the URL's own. @default [] */
-	allowRedirectOrigins?: string[];
-	/**
-	 * The fetch implementation. Use it for a custom CA or mTLS (see `createNodeFetch` in
-	 * `@xshl/keys/node`), a proxy, or tests. It always receives an `AbortSignal`.
-	 * @default globalThis.fetch
-	 */
-	fetch?: FetchLike;
-	/** An undici `Dispatcher` (e.g. `new Agent({ connect: { ca } })`) passed to `fetch` as `dispatcher`. @default undefined */
-	dispatcher?: unknown;
-	/** Refresh on an `unref()`'d timer as well as on access. @default false */
-	autoRefresh?: boolean;
-	/**
-	 * Let concurrent callers await one fetch. Runtimes that forbid awaiting another request's
-	 * I/O (Cloudflare Workers, Vercel Edge: detected as jose does) default to `false`: callers
-	 * that would wait fail fast instead (`ERR_KEYS_UNAVAILABLE` reason `loading`, or
-	 * `ERR_KEYS_NO_MATCHING_KEY` reason `cooldown`), and the cooldown still bounds fetches.
-	 * @default true, except on workerd and Vercel Edge
-	 */
-	shareInflight?: boolean;
-	/** Clock, in ms since the epoch (freshness, cooldown, staleness). @default Date.now */
-	now?: () => number;
-	/** Random source in [0, 1) for jitter. @default Math.random */
-	random?: () => number;
-	/** Receives every event with its `type` (see {@link KeySetEvent}). @default undefined */
-	onEvent?: (event: KeySetEvent) => void;
-}
-
-const ms = z.number().int().nonnegative();
-const Options = z.object({
-	name: z.string().min(1, "name must be a non-empty string"),
-	url: z.union([z.string(), z.instanceof(URL)]).transform((u, ctx) => {
-		try {
-			const url = new URL(u);
-			if (url.protocol === "https:" || url.protocol === "http:") return url;
-		} catch {}
-		ctx.addIssue({ code: "custom", message: "url must be an absolute http(s) URL" });
-		return z.NEVER;
-	}),
-	ttlMs: ms.default(600_000),
-	minTtlMs: ms.default(60_000),
-	maxTtlMs: ms.default(86_400_000),
-	maxStaleMs: z.union([ms, z.literal(Number.POSITIVE_INFINITY)]).default(43_200_000),
-	cooldownMs: ms.default(30_000),
-	timeoutMs: ms.min(1).default(5_000),
-	foregroundBudgetMs: ms.min(1).default(10_000),
-	retries: z.number().int().min(0).max(10).default(2),
-	retryBaseDelayMs: ms.default(200),
-	retryMaxDelayMs: ms.default(2_000),
-	errorBackoffMs: ms.default(5_000),
-	errorBackoffMaxMs: ms.default(300_000),
-	maxResponseBytes: z.number().int().min(1).default(131_072),
-	maxKeys: z.number().int().min(1).default(100),
-	unknownKidMemoSize: z.number().int().min(1).default(1024),
-	use: z.enum(["sig", "enc"]).optional(),
-	headers: z.record(z.string(), z.string()).default({}),
-	allowRedirectOrigins: z
-		.array(
-			z.string().refine((o) => {
-				try {
-					return new URL(o).origin === o;
-				} catch {
-					return false;
-				}
-			}, "each entry must be an origin such as https://cdn.example"),
-		)
-		.default([]),
-	fetch: z.custom<FetchLike>((f) => typeof f === "function", "fetch must be a function").optional(),
-	dispatcher: z.custom<object>((d) => typeof d === "object" && d !== null).optional(),
-	autoRefresh: z.boolean().default(false),
-	shareInflight: z.boolean().optional(),
-	now: z.custom<() => number>((f) => typeof f === "function", "now must be a function").optional(),
-	random: z.custom<() => number>((f) => typeof f === "function").optional(),
-	onEvent: z.custom<(e: KeySetEvent) => void>((f) => typeof f === "function").optional(),
-});
-
-/** A serialisable copy of an installed key set: see {@link RemoteKeySet.snapshot}. */
-export interface KeySetSnapshot {
-	/** The public keys. */
-	jwks: PublicJwks;
-	/** When they were fetched, in ms since the epoch. */
-	fetchedAt: number;
-	/** Their freshness, in ms. */
-	freshMs: number;
-	/** The response's ETag, for the next conditional request. */
-	etag?: string;
-	/** The response's Last-Modified. */
-	lastModified?: string;
-}
-
-const Snapshot = z.object({
-	jwks: z.object({ keys: z.array(z.unknown()).max(1000) }),
-	fetchedAt: z.number().int().nonnegative(),
-	freshMs: z.number().int().nonnegative(),
-	etag: z.string().optional(),
-	lastModified: z.string().optional(),
-});
-
-/** The state of a remote key set: see {@link RemoteKeySet.stats}. */
-export type KeySetState = "empty" | "fresh" | "stale" | "expired";
-
-/** Counters and timestamps of a {@link RemoteKeySet} (timestamps in ms since the epoch). */
-export interface RemoteKeySetStats {
-	/** `empty` (never loaded), `fresh`, `stale` (serving past expiry) or `expired` (past maxStale). */
-	state: KeySetState;
-	/** HTTP requests sent (every attempt and redirect hop). */
-	requests: number;
-	/** Refreshes started (each may use several requests). */
-	refreshes: number;
-	/** 304 answers. */
-	notModified: number;
-	/** Refreshes that failed. */
-	failures: number;
-	/** Consecutive failed refreshes (0 after a success). */
-	consecutiveFailures: number;
-	/** Keys rejected while reading JWKS documents. */
-	rejectedKeys: number;
-	/** Lookups of a kid the set did not have. */
-	unknownKidLookups: number;
-	/** Usable keys in the current set. */
-	keys: number;
-	/** Last successful refresh. */
-	lastSuccessAt: number | undefined;
-	/** Last refresh attempt (the cooldown is measured from it). */
-	lastAttemptAt: number | undefined;
-	/** When the next background refresh is due. */
-	nextRefreshAt: number | undefined;
-	/** When the current set stops being fresh. */
-	expiresAt: number | undefined;
-	/** Whether a fetch is in flight. */
-	inFlight: boolean;
-	/** Code of the last failure, if any. */
-	lastErrorCode: string | undefined;
-}
-
-/** Readiness for probes: see {@link RemoteKeySet.health}. */
-export interface KeySetHealth {
-	/** `ok` (fresh), `degraded` (stale but serving) or `unavailable` (empty or expired: answer 503). */
-	status: "ok" | "degraded" | "unavailable";
-	/** The detailed state. */
-	state: KeySetState;
-}
-
 interface Installed {
 	index: KeyIndex;
 	fetchedAt: number;
@@ -214,29 +47,6 @@ interface Installed {
 	refreshAt: number;
 	etag: string | undefined;
 	lastModified: string | undefined;
-}
-
-/** workerd and Vercel Edge: a request must not await I/O started by another request. */
-function isolatedRequestRuntime(): boolean {
-	const g = globalThis as {
-		WebSocketPair?: unknown;
-		EdgeRuntime?: unknown;
-		navigator?: { userAgent?: string };
-	};
-	return (
-		typeof g.WebSocketPair !== "undefined" ||
-		g.navigator?.userAgent === "Cloudflare-Workers" ||
-		typeof g.EdgeRuntime === "string"
-	);
-}
-
-function directives(cc: string): Map<string, string> {
-	const out = new Map<string, string>();
-	for (const part of cc.toLowerCase().split(",")) {
-		const [k, v] = part.split("=", 2);
-		if (k?.trim()) out.set(k.trim(), (v ?? "").trim().replace(/^"|"$/g, ""));
-	}
-	return out;
 }
 
 /**
@@ -262,15 +72,14 @@ function directives(cc: string): Map<string, string> {
  * const { payload } = await jwtVerify(token, keys.resolver, { algorithms: keys.algorithms('sig') })
  * ```
  */
-export class RemoteKeySet extends KeySetEmitter implements KeySet {
+export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 	/** Name of the set; feeds the session id. */
 	readonly name: string;
 	/** The JWKS URL. */
 	readonly url: URL;
-	readonly #o: z.output<typeof Options>;
+	readonly #o: ResolvedRemoteOptions;
 	readonly #now: () => number;
 	readonly #random: () => number;
-	readonly #fetch: FetchLike;
 	readonly #share: boolean;
 	#set: Installed | undefined;
 	#inflight: Promise<void> | undefined;
@@ -281,7 +90,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	#lastError: KeysError | undefined;
 	#lastStaleEventAt = Number.NEGATIVE_INFINITY;
 	#expiredEmitted = false;
-	#memo = new Map<string, number>();
+	readonly #memo: UnknownKidMemo;
 	#closed = false;
 	#abort = new AbortController();
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -296,23 +105,19 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 
 	/**
 	 * @param options - see {@link RemoteKeySetOptions}; validated with zod here.
-	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` with the zod issues.
+	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` with the zod issues, when `minTtlMs`
+	 *   exceeds `maxTtlMs`, or for a plain `http:` URL that is not loopback without
+	 *   `allowInsecureHttp`.
 	 */
 	constructor(options: RemoteKeySetOptions) {
-		const parsed = Options.safeParse(options);
-		if (!parsed.success) throw zodConfigError("invalid key set options", parsed.error);
-		super(parsed.data.onEvent);
-		const o = parsed.data;
-		if (o.minTtlMs > o.maxTtlMs) throw configIssue("minTtlMs must not exceed maxTtlMs", "minTtlMs");
-		const f = o.fetch ?? (globalThis.fetch as FetchLike | undefined);
-		if (typeof f !== "function")
-			throw configIssue("no fetch implementation: pass options.fetch", "fetch");
+		const o = resolveRemoteOptions(options);
+		super();
 		this.#o = o;
 		this.name = o.name;
 		this.url = o.url;
-		this.#now = o.now ?? Date.now;
-		this.#random = o.random ?? Math.random;
-		this.#fetch = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+		this.#now = o.now;
+		this.#random = o.random;
+		this.#memo = new UnknownKidMemo(o.maxUnknownKids);
 		this.#share = o.shareInflight ?? !isolatedRequestRuntime();
 	}
 
@@ -334,7 +139,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 */
 	async load(options?: KeySetLoadOptions): Promise<void> {
 		if (this.#closed) throw new KeysUnavailableError("closed", "key set is closed");
-		const p = this.#refresh(true);
+		const p = options?.background === true ? this.#refresh(true) : this.#join();
 		if (options?.background === true) {
 			p.catch(() => {});
 			return;
@@ -403,10 +208,8 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 		const kid = query.kid;
 		this.#stats.unknownKid++;
 		const now = this.#now();
-		const memo = this.#memo.get(kid);
-		if (memo !== undefined && now < memo) {
-			this.#memo.delete(kid);
-			this.#memo.set(kid, memo);
+		const memo = this.#memo.until(kid, now);
+		if (memo !== undefined) {
 			this.#emitUnknown(kid, false, memo - now);
 			throw noMatch(query, "cooldown");
 		}
@@ -497,20 +300,19 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	 *   no usable key.
 	 */
 	async restore(snapshot: KeySetSnapshot): Promise<boolean> {
-		const r = Snapshot.safeParse(snapshot);
-		if (!r.success) throw zodConfigError("invalid key set snapshot", r.error);
-		const parsed = await parseKeys(r.data.jwks.keys, this.#o.use);
+		const snap = parseKeySetSnapshot(snapshot);
+		const parsed = await parseKeys(snap.jwks.keys, this.#o.use);
 		if (parsed.entries.length === 0)
 			throw configIssue("key set snapshot has no usable key", "jwks.keys");
 		const cur = this.#set;
-		if (cur !== undefined && cur.fetchedAt >= r.data.fetchedAt) return false;
+		if (cur !== undefined && cur.fetchedAt >= snap.fetchedAt) return false;
 		this.#set = {
 			index: new KeyIndex(parsed.entries),
-			fetchedAt: r.data.fetchedAt,
-			freshMs: r.data.freshMs,
-			refreshAt: this.#refreshAt(r.data.fetchedAt, r.data.freshMs),
-			etag: r.data.etag,
-			lastModified: r.data.lastModified,
+			fetchedAt: snap.fetchedAt,
+			freshMs: snap.freshMs,
+			refreshAt: refreshAt(snap.fetchedAt, snap.freshMs, this.#random),
+			etag: snap.etag,
+			lastModified: snap.lastModified,
 		};
 		return true;
 	}
@@ -538,6 +340,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 					: Math.max(s.refreshAt, Number.isFinite(this.#nextRetryAt) ? this.#nextRetryAt : 0),
 			expiresAt: s === undefined ? undefined : s.fetchedAt + s.freshMs,
 			inFlight: this.#inflight !== undefined,
+			unknownKids: this.#memo.size,
 			lastErrorCode: this.#lastError?.code,
 		};
 	}
@@ -575,18 +378,7 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 	}
 
 	#remember(kid: string): void {
-		const memo = this.#memo;
-		memo.delete(kid);
-		memo.set(kid, this.#lastAttemptAt + this.#o.cooldownMs);
-		while (memo.size > this.#o.unknownKidMemoSize) {
-			const oldest = memo.keys().next().value as string;
-			memo.delete(oldest);
-		}
-	}
-
-	/** Size of the unknown-kid memo (bounded by `unknownKidMemoSize`). */
-	get unknownKidMemoSize(): number {
-		return this.#memo.size;
+		this.#memo.remember(kid, this.#lastAttemptAt + this.#o.cooldownMs);
 	}
 
 	#emitUnknown(kid: string, fetched: boolean, cooldownLeftMs: number): void {
@@ -604,12 +396,9 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 					`JWKS could not be loaded; next attempt in ${this.#nextRetryAt - now} ms`,
 					{ cause: this.#lastError },
 				);
-			if (this.#inflight !== undefined && !this.#share)
-				throw new KeysUnavailableError(
-					"loading",
-					"JWKS is being loaded by another request (shareInflight: false)",
-				);
-			await this.#refresh(true).catch(() => {});
+			// a cold start never fails a caller while a load is in flight: it waits for that
+			// load, or (shareInflight: false) makes its own fetch
+			await this.#join().catch(() => {});
 			const index = this.#usable();
 			if (index === undefined)
 				throw new KeysUnavailableError("fetch-failed", "JWKS could not be loaded", {
@@ -646,6 +435,15 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 		return s.index;
 	}
 
+	/**
+	 * A foreground load for this caller: the fetch in flight when it may be awaited, a fetch
+	 * of its own when it may not (`shareInflight: false`), else a new shared fetch.
+	 */
+	#join(): Promise<void> {
+		if (this.#inflight !== undefined && !this.#share) return this.#doFetch(true);
+		return this.#refresh(true);
+	}
+
 	#refresh(foreground: boolean): Promise<void> {
 		if (this.#inflight !== undefined) return this.#inflight;
 		const p = this.#doFetch(foreground).finally(() => {
@@ -655,31 +453,16 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 		return p;
 	}
 
-	#freshness(headers: Headers, now: number): number {
-		const o = this.#o;
-		const cc = directives(headers.get("cache-control") ?? "");
-		let fresh: number;
-		if (cc.has("no-store") || cc.has("no-cache")) fresh = o.minTtlMs;
-		else if (cc.has("max-age") && /^\d+$/.test(cc.get("max-age")!)) {
-			const age = Number(headers.get("age") ?? 0);
-			fresh = (Number(cc.get("max-age")) - (Number.isFinite(age) && age > 0 ? age : 0)) * 1000;
-		} else if (headers.get("expires") !== null) {
-			const exp = Date.parse(headers.get("expires")!);
-			const date = Date.parse(headers.get("date") ?? "");
-			fresh = Number.isNaN(exp) ? 0 : exp - (Number.isNaN(date) ? now : date);
-		} else fresh = o.ttlMs;
-		return Math.min(o.maxTtlMs, Math.max(o.minTtlMs, fresh));
-	}
-
-	#refreshAt(fetchedAt: number, freshMs: number): number {
-		// 80 % of the freshness, jittered by ±10 % of it
-		return Math.round(fetchedAt + freshMs * (0.8 + (this.#random() * 0.2 - 0.1)));
-	}
-
 	async #doFetch(foreground: boolean): Promise<void> {
 		const o = this.#o;
 		const started = this.#now();
 		this.#lastAttemptAt = started; // stamped before the fetch (KEY-12)
+		if (o.allowInsecureHttp && this.url.protocol === "http:" && !isLoopbackHost(this.url.hostname))
+			this.emit("warning", {
+				code: "insecure-http",
+				message:
+					"JWKS loaded over plain http (allowInsecureHttp): anyone on the path can serve their own keys",
+			});
 		this.#stats.refreshes++;
 		const t0 = Date.now();
 		const prev = this.#set;
@@ -691,13 +474,13 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 				this.url,
 				conditional,
 				{
-					fetch: this.#fetch,
+					fetch: o.fetch,
 					timeoutMs: o.timeoutMs,
 					maxResponseBytes: o.maxResponseBytes,
 					headers: o.headers,
 					dispatcher: o.dispatcher,
 					allowRedirectOrigins: new Set(o.allowRedirectOrigins),
-					onWarning: (message) => this.emit("warning", { message }),
+					onWarning: (message) => this.emit("warning", { code: "no-content-type", message }),
 					onRequest: () => {
 						this.#stats.requests++;
 					},
@@ -720,12 +503,12 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 			const now = this.#now();
 			if (result.notModified) {
 				if (prev === undefined) throw new KeysJwksInvalidError("304 without a cached set");
-				const freshMs = this.#freshness(result.headers, now);
+				const freshMs = freshnessMs(result.headers, now, o);
 				this.#set = {
 					...prev,
 					fetchedAt: now,
 					freshMs,
-					refreshAt: this.#refreshAt(now, freshMs),
+					refreshAt: refreshAt(now, freshMs, this.#random),
 					etag: result.headers.get("etag") ?? prev.etag,
 				};
 				this.#stats.notModified++;
@@ -754,13 +537,13 @@ export class RemoteKeySet extends KeySetEmitter implements KeySet {
 				);
 			if (this.#closed) throw new KeysUnavailableError("closed", "key set is closed");
 			const index = new KeyIndex(parsed.entries);
-			const freshMs = this.#freshness(result.headers, now);
+			const freshMs = freshnessMs(result.headers, now, o);
 			const before = prev?.index.kids ?? new Set<string>();
 			this.#set = {
 				index,
 				fetchedAt: now,
 				freshMs,
-				refreshAt: this.#refreshAt(now, freshMs),
+				refreshAt: refreshAt(now, freshMs, this.#random),
 				etag: result.headers.get("etag") ?? undefined,
 				lastModified: result.headers.get("last-modified") ?? undefined,
 			};

@@ -241,7 +241,7 @@ describe("HDR-01..06: kid, jwk, jku and x5u in the header", () => {
 			Array.from({ length: 10_000 }, () => keys.getKey({ kid: crypto.randomUUID() })),
 		);
 		expect(server.requests).toBe(before + 1);
-		expect(keys.unknownKidMemoSize).toBe(1024);
+		expect(keys.stats().unknownKids).toBe(1024);
 		await control();
 	});
 

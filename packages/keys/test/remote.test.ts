@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import { jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -127,15 +126,14 @@ describe("first load", () => {
 		expect(ks.health()).toEqual({ status: "unavailable", state: "empty" });
 		// the endpoint comes up on the same port
 		const port = Number(new URL(url).port);
-		const server = createServer(json({ keys: [A.publicJwk] }));
-		await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+		const server = await startServer(json({ keys: [A.publicJwk] }), undefined, "http", port);
 		try {
 			c.advance(2_501);
 			const { payload } = await jwtVerify(token, ks.resolver);
 			expect(payload.sub).toBe("u1");
+			expect(server.requests).toBe(1);
 		} finally {
-			server.closeAllConnections();
-			await new Promise((r) => server.close(r));
+			await server.close();
 		}
 	});
 });
@@ -219,8 +217,9 @@ describe("freshness", () => {
 			retries: 1,
 			retryBaseDelayMs: 1,
 			maxStaleMs: 600_000,
-			onEvent: (e) => events.push(e.type),
 		});
+		for (const type of ["refresh", "refreshError", "stale", "expired"] as const)
+			ks.on(type, () => events.push(type));
 		await ks.load();
 		const token = await sign(A);
 		s.handler = json({ error: "boom" }, {}, 500);
@@ -433,11 +432,13 @@ describe("HTTP failures (KEY-03..06, KEY-09, KEY-14)", () => {
 			res.writeHead(200);
 			res.end(JSON.stringify({ keys: [A.publicJwk] }));
 		};
-		const warnings: string[] = [];
+		const warnings: { code: string; message: string }[] = [];
 		const ks = remote(s.url());
-		ks.on("warning", (w) => warnings.push(w.message));
+		ks.on("warning", (w) => warnings.push(w));
 		await ks.load();
-		expect(warnings).toEqual(["JWKS response has no content type; parsing it as JSON"]);
+		expect(warnings).toEqual([
+			{ code: "no-content-type", message: "JWKS response has no content type; parsing it as JSON" },
+		]);
 		s.handler = json({ keys: [A.publicJwk] }, { "content-type": "application/jwk-set+json" });
 		await remote(s.url()).load();
 	});
@@ -541,7 +542,7 @@ describe("unknown kid: cooldown and single-flight (KEY-11..13, KEY-15)", () => {
 		};
 		await flood();
 		expect(s.requests).toBe(1);
-		expect(ks.unknownKidMemoSize).toBe(1024);
+		expect(ks.stats().unknownKids).toBe(1024);
 		expect((await jwtVerify(await sign(A), ks.resolver)).payload.sub).toBe("u1");
 		c.advance(29_999);
 		await flood();
