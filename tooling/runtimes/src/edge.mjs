@@ -1,0 +1,13 @@
+// edge-runtime (Vercel's): the same handler as the worker, as a fetch event listener.
+import { cells, runCell } from "./web.mjs";
+
+const shared = {};
+
+addEventListener("fetch", (event) => {
+	const pkg = new URL(event.request.url).pathname.replace(/^\/run\//, "");
+	event.respondWith(
+		event.request
+			.json()
+			.then(async (input) => Response.json(await runCell(cells, pkg, input, shared))),
+	);
+});
