@@ -116,7 +116,7 @@ export interface RefreshStore {
 	revokeRefresh(refreshToken: string, accessToken?: { jti: string; exp: number }): Promise<boolean>;
 	/** Deny one access token until it expires. */
 	denyAccess(claims: { jti: string; sub: string; exp: number }): Promise<void>;
-	/** Online check for critical operations: throws ERR_TOKEN_REVOKED / ERR_SESSION_REVOKED. */
+	/** Online check for critical operations: throws ERR_TOKEN_REVOKED / ERR_STORE_SESSION_REVOKED. */
 	check(claims: { jti: string; sid: string; sub: string; iat: number }): Promise<void>;
 	logoutAll(sub: string, options?: { exceptSid?: string }): Promise<void>;
 	list(sub: string, currentSid?: string): Promise<SessionEntry[]>;

@@ -5,7 +5,7 @@
  * (the new active key was pre-published as `next`, so their verification never lags).
  */
 import { KeyRing, type KeyRingExport, type KeyRingOptions } from "@xshl/keys/ring";
-import type { StoreEvent } from "@xshl/session-store";
+import type { SessionStore } from "@xshl/session-store";
 import { Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
@@ -21,7 +21,8 @@ export interface RedisParts {
 
 export async function connectRedis(
 	config: DemoConfig,
-	storeOptions: { accessTokenTtlSeconds: number; onEvent: (event: StoreEvent) => void },
+	storeOptions: { accessTokenTtlMs: number },
+	subscribe: (store: SessionStore) => void,
 ): Promise<RedisParts> {
 	const { RedisStore } = await import("@xshl/session-store/redis");
 	const client = new Redis(config.redisUrl!, {
@@ -43,19 +44,17 @@ export async function connectRedis(
 	const ringKey = `${config.redisPrefix}:keyring`;
 	let timer: NodeJS.Timeout | undefined;
 	let lastText = "";
-	const store = new StoreAdapter(
-		new RedisStore({
-			client,
-			prefix: config.redisPrefix,
-			timeoutMs: config.redisTimeoutMs,
-			...storeOptions,
-		}),
-		"redis",
-		async () => {
-			if (timer) clearInterval(timer);
-			client.disconnect();
-		},
-	);
+	const redisStore = new RedisStore({
+		client,
+		prefix: config.redisPrefix,
+		timeoutMs: config.redisTimeoutMs,
+		...storeOptions,
+	});
+	subscribe(redisStore);
+	const store = new StoreAdapter(redisStore, "redis", async () => {
+		if (timer) clearInterval(timer);
+		client.disconnect();
+	});
 	return {
 		store,
 		async loadRing(generate, options) {

@@ -7,7 +7,7 @@
  */
 import { RemoteKeySet } from "@xshl/keys";
 import { KeyRing } from "@xshl/keys/ring";
-import { MemoryStore, type StoreEvent } from "@xshl/session-store";
+import { MemoryStore, type SessionStore, type StoreEventType } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
@@ -15,6 +15,16 @@ import { UserDirectory } from "./users.js";
 import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
 
 type StoreEvents = { handler?: (event: { type: string }) => void };
+
+const STORE_EVENT_TYPES: readonly StoreEventType[] = [
+	"login",
+	"refresh",
+	"refresh.reuse_detected",
+	"revoke",
+	"evict",
+	"logout_all",
+	"error",
+];
 
 /** Options for tests: an injectable clock. */
 export interface WiringOptions {
@@ -26,15 +36,20 @@ async function createStore(
 	now: () => number,
 	events: StoreEvents,
 ): Promise<{ store: RefreshStore; shared?: import("./redis.js").RedisParts }> {
-	const storeOptions = {
-		accessTokenTtlSeconds: config.accessTokenTtl,
-		onEvent: (event: StoreEvent) => events.handler?.(event),
+	const storeOptions = { accessTokenTtlMs: config.accessTokenTtl * 1000 };
+	// every store event goes to the app's handler, with its type
+	const forward = (store: SessionStore): void => {
+		for (const type of STORE_EVENT_TYPES) {
+			store.on(type, (payload) => events.handler?.({ type, ...payload }));
+		}
 	};
 	if (!config.redisUrl) {
-		return { store: new StoreAdapter(new MemoryStore({ ...storeOptions, now }), "memory") };
+		const memory = new MemoryStore({ ...storeOptions, now });
+		forward(memory);
+		return { store: new StoreAdapter(memory, "memory") };
 	}
 	const { connectRedis } = await import("./redis.js");
-	const parts = await connectRedis(config, storeOptions);
+	const parts = await connectRedis(config, storeOptions, forward);
 	return { store: parts.store, shared: parts };
 }
 

@@ -306,7 +306,7 @@ export class StoreAdapter implements RefreshStore {
 		if (!r.revoked) return;
 		if (r.reason === "jti")
 			throw new HttpError(401, "ERR_TOKEN_REVOKED", "This access token was revoked");
-		throw new HttpError(401, "ERR_SESSION_REVOKED", "This session was revoked");
+		throw new HttpError(401, "ERR_STORE_SESSION_REVOKED", "This session was revoked");
 	}
 
 	async logoutAll(sub: string, options?: { exceptSid?: string }): Promise<void> {
@@ -347,7 +347,7 @@ function family(r: {
 	authTime: number;
 	idleExpiresAt: number;
 	absoluteExpiresAt: number;
-	maxAgeSeconds: number;
+	maxAgeMs: number;
 	refreshToken: string;
 }): FamilyInfo & { refreshToken: string } {
 	return {
@@ -356,7 +356,7 @@ function family(r: {
 		authTime: r.authTime,
 		idleDeadline: r.idleExpiresAt,
 		absoluteDeadline: r.absoluteExpiresAt,
-		maxAge: r.maxAgeSeconds,
+		maxAge: Math.floor(r.maxAgeMs / 1000),
 		refreshToken: r.refreshToken,
 	};
 }

@@ -87,13 +87,13 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 
 		const refresh = await laptop.refresh(b.url);
 		expect(refresh.status).toBe(401);
-		expect((refresh.body.error as { code: string }).code).toBe("ERR_SESSION_REVOKED");
+		expect((refresh.body.error as { code: string }).code).toBe("ERR_STORE_SESSION_REVOKED");
 		const transfer = await laptop.request(b.url, "POST", "/api/transfer", {
 			bearer: true,
 			body: { to: "alice", amount: 1 },
 		});
 		expect(transfer.status).toBe(401);
-		expect((transfer.body.error as { code: string }).code).toBe("ERR_SESSION_REVOKED");
+		expect((transfer.body.error as { code: string }).code).toBe("ERR_STORE_SESSION_REVOKED");
 		const after = await laptop.request(b.url, "GET", "/auth/sessions", { bearer: true });
 		expect(after.body.sessions).toEqual([]);
 	});

@@ -363,7 +363,7 @@ describe("POST /auth/refresh", () => {
 		thief.cookies.set("__Secure-xshl-rt", rt1);
 		const res = await thief.refresh();
 		expect(res.statusCode).toBe(401);
-		expect(errorOf(res).code).toBe("ERR_REFRESH_REUSED");
+		expect(errorOf(res).code).toBe("ERR_STORE_REFRESH_REUSED");
 		expect(t.logs.join("")).toContain('"msg":"store: refresh.reuse_detected"');
 		expect(res.headers["www-authenticate"]).toMatch(
 			/^Bearer realm="xshl-demo", error="invalid_token"/,
@@ -375,7 +375,7 @@ describe("POST /auth/refresh", () => {
 		expect(legit.statusCode).toBe(401);
 		const transfer = await c.api("POST", "/api/transfer", { to: "bob", amount: 1 });
 		expect(transfer.statusCode).toBe(401);
-		expect(errorOf(transfer).code).toBe("ERR_SESSION_REVOKED");
+		expect(errorOf(transfer).code).toBe("ERR_STORE_SESSION_REVOKED");
 	});
 
 	it("a racing tab within the grace window gets the same successor", async () => {
@@ -399,7 +399,7 @@ describe("POST /auth/refresh", () => {
 		other.cookies = new Map(c.cookies);
 		const res = await other.refresh();
 		expect(res.statusCode).toBe(401);
-		expect(errorOf(res).code).toBe("ERR_TRACE_MISMATCH");
+		expect(errorOf(res).code).toBe("ERR_STORE_TRACE_MISMATCH");
 	});
 
 	it("401 without or with a malformed cookie, 400 with a body", async () => {
@@ -450,7 +450,7 @@ describe("logout", () => {
 		replay.token = c.token;
 		const transfer = await replay.api("POST", "/api/transfer", { to: "bob", amount: 1 });
 		expect(transfer.statusCode).toBe(401);
-		expect(["ERR_TOKEN_REVOKED", "ERR_SESSION_REVOKED"]).toContain(errorOf(transfer).code);
+		expect(["ERR_TOKEN_REVOKED", "ERR_STORE_SESSION_REVOKED"]).toContain(errorOf(transfer).code);
 	});
 
 	it("logout-all ends every session of the user (STO-09)", async () => {
@@ -464,7 +464,7 @@ describe("logout", () => {
 		expect((await b.refresh()).statusCode).toBe(401);
 		const transfer = await b.api("POST", "/api/transfer", { to: "bob", amount: 1 });
 		expect(transfer.statusCode).toBe(401);
-		expect(errorOf(transfer).code).toBe("ERR_SESSION_REVOKED");
+		expect(errorOf(transfer).code).toBe("ERR_STORE_SESSION_REVOKED");
 		// offline routes keep accepting the access token until it expires (by design)
 		expect((await b.api("GET", "/api/me")).statusCode).toBe(200);
 	});

@@ -3,7 +3,15 @@ import { MemoryStore } from "@xshl/session-store";
 
 /** @type {string[]} */
 const events = [];
-const store = new MemoryStore({ onEvent: (e) => events.push(e.type) });
+const store = new MemoryStore();
+for (const type of /** @type {const} */ ([
+	"login",
+	"refresh",
+	"refresh.reuse_detected",
+	"revoke",
+])) {
+	store.on(type, () => events.push(type));
+}
 
 // Login: one family per login; hand the refresh token to the client (an HttpOnly cookie).
 const login = await store.login({ sub: "alice", trace: "trace-of-this-browser" });

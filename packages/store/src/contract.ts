@@ -56,8 +56,11 @@ export interface FamilyState {
 	idleExpiresAt: number;
 	/** The absolute deadline (ms); never moves. */
 	absoluteExpiresAt: number;
-	/** Seconds until the family ends (min of both deadlines): the refresh cookie's `Max-Age`. */
-	maxAgeSeconds: number;
+	/**
+	 * Milliseconds until the family ends (min of both deadlines); the refresh cookie's
+	 * `Max-Age` is `Math.floor(maxAgeMs / 1000)` (cookies count in seconds).
+	 */
+	maxAgeMs: number;
 }
 
 /** The result of {@link SessionStore.login}. */
@@ -106,7 +109,10 @@ export interface LogoutResult {
 export interface RevokeSessionInput {
 	/** The user. */
 	sub: string;
-	/** The session to end. Its `sid` is denylisted for AT TTL + leeway even if no family is found. */
+	/**
+	 * The session to end. When a live family has it, the family is revoked and the `sid`
+	 * denylisted for AT TTL + leeway; an unknown `sid` writes nothing.
+	 */
 	sid: string;
 }
 
@@ -194,36 +200,57 @@ export interface DenyInput {
 	exp: number;
 }
 
-/** Event types. */
-export type StoreEventType =
-	| "login"
-	| "refresh"
-	| "refresh.reuse_detected"
-	| "revoke"
-	| "evict"
-	| "logout_all";
+/** Why a family was revoked (`revoke` events). */
+export type RevokeReason =
+	| "logout"
+	| "revoke_sid"
+	| "reuse"
+	| "trace_mismatch"
+	| "replaced"
+	| "epoch";
 
-/** An audit event. Never contains a token; at most 8 hex chars of a token hash. */
-export interface StoreEvent {
-	/** What happened. */
-	type: StoreEventType;
-	/** When (ms, store clock). */
-	at: number;
-	/** The user. */
-	sub: string;
-	/** The session, when one is concerned. */
-	sid?: string;
-	/** The family, when one is concerned. */
-	familyId?: string;
-	/** The generation presented (reuse) or minted (refresh). */
-	generation?: number;
-	/** First 8 hex characters of SHA-256 of the presented token (reuse only). */
-	tokenHashPrefix?: string;
-	/** Why (`logout`, `revoke_sid`, `reuse`, `trace_mismatch`, `replaced`, `epoch`, `cap`). */
-	reason?: string;
-	/** Revoked families (`logout_all`). */
-	count?: number;
+/**
+ * Payloads of every store event, by type. Events never contain a token; at most 8 hex
+ * characters of a token hash. `at` is ms on the store's clock (Redis `TIME` for Redis).
+ */
+export interface StoreEvents {
+	/** A family was opened. */
+	login: { at: number; sub: string; sid: string; familyId: string; generation: 0 };
+	/** A token was rotated; `generation` is the new one. */
+	refresh: { at: number; sub: string; sid: string; familyId: string; generation: number };
+	/** An ancestor was replayed (or the trace changed under `revoke-family`): the family died. */
+	"refresh.reuse_detected": {
+		at: number;
+		sub: string;
+		sid: string;
+		familyId: string;
+		/** The generation presented. */
+		generation: number;
+		/** First 8 hex characters of SHA-256 of the presented token. */
+		tokenHashPrefix: string;
+		reason: "reuse" | "trace_mismatch";
+	};
+	/** A family was revoked. */
+	revoke: { at: number; sub: string; sid: string; familyId: string; reason: RevokeReason };
+	/** A family was evicted because the user passed `maxSessionsPerUser`. */
+	evict: { at: number; sub: string; sid: string; familyId: string; reason: "cap" };
+	/** Logout everywhere; `count` families were revoked eagerly. */
+	logout_all: { at: number; sub: string; count: number };
+	/**
+	 * The backing client reported an error (connection lost, cluster node error) outside any
+	 * call, or a call failed (`op` set). `RedisStore` only; the error never carries a token.
+	 */
+	error: { at: number; source: "client" | "node" | "call"; op?: string; error: Error };
 }
+
+/** Every event type. */
+export type StoreEventType = keyof StoreEvents;
+
+/** One event with its `type`: what a listener shared by several types can switch on. */
+export type StoreEvent = { [K in StoreEventType]: { type: K } & StoreEvents[K] }[StoreEventType];
+
+/** A listener for one event type; a listener that throws never breaks the call. */
+export type StoreListener<K extends StoreEventType> = (event: StoreEvents[K]) => void;
 
 /**
  * The contract every store implements. All methods are async and, on Redis, bounded by the
@@ -240,55 +267,159 @@ export interface StoreEvent {
 export interface SessionStore {
 	/**
 	 * Opens a family (one per login) and returns its generation-0 refresh token. Evicts the
-	 * user's least recently used families beyond the cap (event `evict`).
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_REFRESH_ABSOLUTE_EXPIRED` (authTime too old), `ERR_STORE_UNAVAILABLE`.
+	 * user's least recently used families beyond the cap (event `evict`); a live family with
+	 * the same `sid` is replaced (event `revoke`, reason `replaced`).
+	 *
+	 * @param input - `sub`, `trace`, optional `sid`, `authTime` (NumericDate seconds) and `client`.
+	 * @returns the refresh token, the family's identity and deadlines, and the evicted sids.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID` on a bad argument.
+	 * @throws {RefreshAbsoluteExpiredError} `ERR_STORE_REFRESH_ABSOLUTE_EXPIRED` when `authTime` is older than the absolute timeout.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when the store is down or slow.
+	 * @example
+	 * ```ts
+	 * const { refreshToken, sid, authTime } = await store.login({ sub: 'u1', trace: String(trace) })
+	 * ```
 	 */
 	login(input: LoginInput): Promise<LoginResult>;
-	/** Alias of {@link SessionStore.login}. */
-	createFamily(input: LoginInput): Promise<LoginResult>;
 	/**
-	 * Rotates a refresh token in one atomic step, with the grace window and reuse detection.
-	 * @throws `ERR_REFRESH_MALFORMED`, `ERR_REFRESH_INVALID`, `ERR_REFRESH_REUSED`,
-	 *   `ERR_REFRESH_IDLE_EXPIRED`, `ERR_REFRESH_ABSOLUTE_EXPIRED`, `ERR_TRACE_MISMATCH`,
-	 *   `ERR_SESSION_REVOKED`, `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * Rotates a refresh token in one atomic step:
+	 * - current token + login trace → a new generation (`replay: false`);
+	 * - immediate predecessor, within `graceMs`, same trace, ≤ `maxGraceReplays` times → the
+	 *   same successor again (`replay: true`), decrypted with a key derived from the presented
+	 *   secret (the store cannot decrypt it alone);
+	 * - any other ancestor → the family is revoked, its `sid` denylisted for AT TTL + leeway,
+	 *   event `refresh.reuse_detected`.
+	 *
+	 * @param refreshToken - the presented `xrt1.…` token.
+	 * @param options - `trace`: the refreshing client's trace.
+	 * @returns the successor token and the family state (put `sid`, `trace`, `authTime` in the new access token).
+	 * @throws {RefreshMalformedError} `ERR_STORE_REFRESH_MALFORMED` before any store call.
+	 * @throws {RefreshInvalidError} `ERR_STORE_REFRESH_INVALID` (not minted here, or unknown family); nothing revoked.
+	 * @throws {RefreshReusedError} `ERR_STORE_REFRESH_REUSED` (the family is revoked now).
+	 * @throws {SessionRevokedError} `ERR_STORE_SESSION_REVOKED` (revoked before, or logout everywhere).
+	 * @throws {RefreshIdleExpiredError} `ERR_STORE_REFRESH_IDLE_EXPIRED`.
+	 * @throws {RefreshAbsoluteExpiredError} `ERR_STORE_REFRESH_ABSOLUTE_EXPIRED`.
+	 * @throws {TraceMismatchError} `ERR_STORE_TRACE_MISMATCH`.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID` (bad `trace`).
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` (a retry of the same token within
+	 *   the grace window returns the successor if the step did commit).
+	 * @example
+	 * ```ts
+	 * const next = await store.rotate(cookieValue, { trace: String(trace) })
+	 * ```
 	 */
 	rotate(refreshToken: string, options: RotateOptions): Promise<RotateResult>;
 	/**
 	 * Logs out one device (RFC 7009): revokes the token's family, denylists its `sid` and the
 	 * given access token. Unknown, malformed or expired tokens are not an error.
-	 * @throws only `ERR_STORE_UNAVAILABLE` (and `ERR_STORE_INPUT_INVALID` for a bad `accessToken`).
+	 *
+	 * @param refreshToken - the device's refresh token (any authentic generation).
+	 * @param options - `accessToken: { jti, exp }` to denylist as well.
+	 * @returns `{ revoked }`: whether a live family was revoked.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID` for a bad `accessToken`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`; never for unknown tokens.
+	 * @example
+	 * ```ts
+	 * await store.logout(cookieValue, { accessToken: { jti: claims.jti, exp: claims.exp } })
+	 * ```
 	 */
 	logout(refreshToken: string, options?: LogoutOptions): Promise<LogoutResult>;
 	/**
-	 * Ends one session by `sid` and denylists the `sid`. Returns whether a live family was found.
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * Ends one session by `sid`: revokes its live family and denylists the `sid`. An unknown
+	 * `sid` writes nothing.
+	 *
+	 * @param input - `sub` and `sid`.
+	 * @returns true when a live family was revoked.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`.
+	 * @example
+	 * ```ts
+	 * await store.revokeSession({ sub: 'u1', sid: entry.sid })
+	 * ```
 	 */
 	revokeSession(input: RevokeSessionInput): Promise<boolean>;
 	/**
-	 * Logs a user out everywhere: sets the "revoked before" epoch (families created before it die
-	 * at their next refresh even if missing from the index, access tokens with `iat` at or before it
-	 * fail {@link SessionStore.isRevoked}) and revokes the indexed families eagerly.
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * Logs a user out everywhere: sets the "revoked before" epoch (families created before it
+	 * die at their next refresh even if missing from the index, access tokens with `iat` at or
+	 * before it fail {@link SessionStore.isRevoked}) and revokes the indexed families eagerly.
+	 *
+	 * @param sub - the user.
+	 * @param options - `exceptSid` keeps the current session.
+	 * @returns how many indexed families were revoked, and the epoch (ms).
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`.
+	 * @example
+	 * ```ts
+	 * await store.logoutAll('u1', { exceptSid: claims.sid })
+	 * ```
 	 */
 	logoutAll(sub: string, options?: LogoutAllOptions): Promise<LogoutAllResult>;
 	/**
-	 * The user's live sessions, most recently used first, at most `limit` (≤ 100).
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * The user's live sessions, most recently used first.
+	 *
+	 * @param sub - the user.
+	 * @param options - `limit` (1–100, default 100) and `currentSid`.
+	 * @returns the entries, newest use first.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`.
+	 * @example
+	 * ```ts
+	 * const sessions = await store.listSessions('u1', { currentSid: claims.sid })
+	 * ```
 	 */
 	listSessions(sub: string, options?: ListSessionsOptions): Promise<SessionInfo[]>;
 	/**
 	 * One round trip: is this access token revoked by its `jti`, its `sid`, or the user's epoch?
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE` (fail closed: treat as revoked).
+	 *
+	 * @param query - `sub`, `iat` (seconds), optional `jti` and `sid`.
+	 * @returns `{ revoked, reason }`.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`: fail closed (treat as revoked).
+	 * @example
+	 * ```ts
+	 * const { revoked } = await store.isRevoked({ sub: claims.sub, iat: claims.iat, jti: claims.jti, sid: claims.sid })
+	 * ```
 	 */
 	isRevoked(query: RevocationQuery): Promise<RevocationStatus>;
 	/**
-	 * Denylists an access token's `jti` until its `exp` + leeway.
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * Denylists an access token's `jti` until its `exp` + leeway, at most AT TTL + leeway (a
+	 * far-future `exp` is clamped). An already expired token writes nothing.
+	 *
+	 * @param input - `sub`, `id` (the jti), `exp` (seconds).
+	 * @returns nothing.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`.
+	 * @example
+	 * ```ts
+	 * await store.denyJti({ sub: claims.sub, id: claims.jti, exp: claims.exp })
+	 * ```
 	 */
 	denyJti(input: DenyInput): Promise<void>;
 	/**
-	 * Denylists a `sid` until `exp` + leeway (all access tokens of that session).
-	 * @throws `ERR_STORE_INPUT_INVALID`, `ERR_STORE_UNAVAILABLE`.
+	 * Denylists a `sid` (all access tokens of that session) until `exp` + leeway, clamped as
+	 * for {@link SessionStore.denyJti}.
+	 *
+	 * @param input - `sub`, `id` (the sid), `exp` (seconds).
+	 * @returns nothing.
+	 * @throws {StoreInputError} `ERR_STORE_INPUT_INVALID`.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE`.
+	 * @example
+	 * ```ts
+	 * await store.denySid({ sub: claims.sub, id: claims.sid, exp: claims.exp })
+	 * ```
 	 */
 	denySid(input: DenyInput): Promise<void>;
+	/**
+	 * Subscribes to one event type.
+	 *
+	 * @param type - the event type (`login`, `refresh`, `refresh.reuse_detected`, `revoke`, `evict`, `logout_all`, `error`).
+	 * @param listener - called synchronously after the change with the payload; exceptions are swallowed.
+	 * @returns a function that unsubscribes.
+	 * @example
+	 * ```ts
+	 * const off = store.on('refresh.reuse_detected', (e) => log.warn({ sid: e.sid }, 'refresh token reuse'))
+	 * off()
+	 * ```
+	 */
+	on<K extends StoreEventType>(type: K, listener: StoreListener<K>): () => void;
 }

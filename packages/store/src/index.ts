@@ -22,20 +22,18 @@ export type {
 	RevocationQuery,
 	RevocationReason,
 	RevocationStatus,
+	RevokeReason,
 	RevokeSessionInput,
 	RotateOptions,
 	RotateResult,
 	SessionInfo,
 	SessionStore,
 	StoreEvent,
+	StoreEvents,
 	StoreEventType,
+	StoreListener,
 } from "./contract";
-export type {
-	StoreConfigIssue,
-	StoreErrorCode,
-	StoreErrorOptions,
-	StoreErrors,
-} from "./errors";
+export type { ConfigIssue, StoreErrorCode, StoreErrors } from "./errors";
 export {
 	RefreshAbsoluteExpiredError,
 	RefreshIdleExpiredError,
@@ -55,4 +53,4 @@ export { MemoryStore } from "./memory-store";
 export type { SessionPreset, StoreOptions, TraceMismatchPolicy } from "./options";
 export { SESSION_PRESETS } from "./options";
 export type { RefreshTokenParts } from "./refresh-token";
-export { parseRefreshToken, REFRESH_TOKEN_MAX_LENGTH } from "./refresh-token";
+export { parseRefreshToken, REFRESH_TOKEN_MAX_BYTES } from "./refresh-token";

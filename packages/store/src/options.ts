@@ -6,33 +6,30 @@
  * @module
  */
 import * as z from "zod";
-import type { StoreEvent } from "./contract";
 import { StoreConfigError } from "./errors";
+import { toIssues } from "./internal/issues";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
- * Timeout presets: idle (sliding) and absolute (from `auth_time`) lifetimes in seconds.
+ * Timeout presets: idle (sliding) and absolute (from `auth_time`) lifetimes in milliseconds.
  * `device` requires trace binding (`traceMismatch` other than `allow`).
  *
  * @example
  * ```ts
  * import { SESSION_PRESETS } from '@xshl/session-store'
- * SESSION_PRESETS.sensitive // { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 86400 }
+ * SESSION_PRESETS.sensitive // { idleTimeoutMs: 3_600_000, absoluteTimeoutMs: 86_400_000 }
  * ```
  */
 export const SESSION_PRESETS: {
-	readonly standard: {
-		readonly idleTimeoutSeconds: number;
-		readonly absoluteTimeoutSeconds: number;
-	};
-	readonly sensitive: {
-		readonly idleTimeoutSeconds: number;
-		readonly absoluteTimeoutSeconds: number;
-	};
-	readonly device: { readonly idleTimeoutSeconds: number; readonly absoluteTimeoutSeconds: number };
+	readonly standard: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+	readonly sensitive: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+	readonly device: { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
 } = {
-	standard: { idleTimeoutSeconds: 24 * 3600, absoluteTimeoutSeconds: 7 * 86400 },
-	sensitive: { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 86400 },
-	device: { idleTimeoutSeconds: 30 * 86400, absoluteTimeoutSeconds: 90 * 86400 },
+	standard: { idleTimeoutMs: 24 * HOUR, absoluteTimeoutMs: 7 * DAY },
+	sensitive: { idleTimeoutMs: HOUR, absoluteTimeoutMs: DAY },
+	device: { idleTimeoutMs: 30 * DAY, absoluteTimeoutMs: 90 * DAY },
 };
 
 /** Name of a {@link SESSION_PRESETS} entry. */
@@ -41,7 +38,7 @@ export type SessionPreset = keyof typeof SESSION_PRESETS;
 /** What happens when a refresh comes with another trace than the login's. */
 export type TraceMismatchPolicy = "reject" | "revoke-family" | "allow";
 
-/** Options common to every store. */
+/** Options common to every store. Durations are milliseconds (whole numbers). */
 export interface StoreOptions {
 	/**
 	 * Timeout preset.
@@ -49,20 +46,20 @@ export interface StoreOptions {
 	 */
 	preset?: SessionPreset;
 	/**
-	 * Sliding idle timeout in seconds (1 s – 90 d); overrides the preset.
-	 * @default 86400 (24 h, preset `standard`)
+	 * Sliding idle timeout in ms (1 000 ms – 90 d); overrides the preset.
+	 * @default 86_400_000 (24 h, preset `standard`)
 	 */
-	idleTimeoutSeconds?: number;
+	idleTimeoutMs?: number;
 	/**
-	 * Absolute timeout from `auth_time` in seconds (1 s – 400 d); never extended by rotation.
-	 * @default 604800 (7 d, preset `standard`)
+	 * Absolute timeout from `auth_time` in ms (1 000 ms – 400 d); never extended by rotation.
+	 * @default 604_800_000 (7 d, preset `standard`)
 	 */
-	absoluteTimeoutSeconds?: number;
+	absoluteTimeoutMs?: number;
 	/**
-	 * Grace window for racing tabs, seconds (0–60; 0 disables it).
-	 * @default 10
+	 * Grace window for racing tabs, in ms (0–60 000; 0 disables it).
+	 * @default 10_000
 	 */
-	graceSeconds?: number;
+	graceMs?: number;
 	/**
 	 * Grace replays per rotation (0–3); one more presentation is treated as reuse.
 	 * @default 3
@@ -74,16 +71,16 @@ export interface StoreOptions {
 	 */
 	maxSessionsPerUser?: number;
 	/**
-	 * Access-token lifetime in seconds (1–900): a revoked family's `sid` stays denylisted this
-	 * long plus leeway.
-	 * @default 120
+	 * Access-token lifetime in ms (1 000 – 900 000): a revoked family's `sid` stays denylisted
+	 * this long plus leeway, and no denylist entry lives longer than that.
+	 * @default 120_000
 	 */
-	accessTokenTtlSeconds?: number;
+	accessTokenTtlMs?: number;
 	/**
-	 * Clock leeway in seconds (0–60) added to every denylist entry.
-	 * @default 5
+	 * Clock leeway in ms (0–60 000) added to every denylist entry.
+	 * @default 5_000
 	 */
-	leewaySeconds?: number;
+	leewayMs?: number;
 	/**
 	 * Trace-binding policy for the current token (grace replays always need the login trace
 	 * unless `allow`).
@@ -98,33 +95,19 @@ export interface StoreOptions {
 	 * tokens and revoke families, never gain access).
 	 */
 	pepper?: string | Uint8Array;
-	/** Audit hook, called synchronously after each state change; exceptions are swallowed. */
-	onEvent?: (event: StoreEvent) => void;
 }
 
-const eventHook = z.custom<(event: StoreEvent) => void>((v) => typeof v === "function", {
-	message: "expected a function",
-});
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const commonShape = {
 	preset: z.enum(["standard", "sensitive", "device"]).default("standard"),
-	idleTimeoutSeconds: z
-		.number()
-		.int()
-		.min(1)
-		.max(90 * 86400)
-		.optional(),
-	absoluteTimeoutSeconds: z
-		.number()
-		.int()
-		.min(1)
-		.max(400 * 86400)
-		.optional(),
-	graceSeconds: z.number().min(0).max(60).default(10),
+	idleTimeoutMs: ms(1000, 90 * DAY).optional(),
+	absoluteTimeoutMs: ms(1000, 400 * DAY).optional(),
+	graceMs: ms(0, 60_000).default(10_000),
 	maxGraceReplays: z.number().int().min(0).max(3).default(3),
 	maxSessionsPerUser: z.number().int().min(1).max(1000).default(50),
-	accessTokenTtlSeconds: z.number().int().min(1).max(900).default(120),
-	leewaySeconds: z.number().int().min(0).max(60).default(5),
+	accessTokenTtlMs: ms(1000, 900_000).default(120_000),
+	leewayMs: ms(0, 60_000).default(5_000),
 	traceMismatch: z.enum(["reject", "revoke-family", "allow"]).default("reject"),
 	pepper: z
 		.union([
@@ -132,7 +115,6 @@ const commonShape = {
 			z.instanceof(Uint8Array).refine((b) => b.length >= 32, "a pepper needs at least 32 bytes"),
 		])
 		.optional(),
-	onEvent: eventHook.optional(),
 };
 
 /** @internal resolved, validated settings in milliseconds. */
@@ -146,7 +128,6 @@ export interface Settings {
 	leewayMs: number;
 	traceMode: TraceMismatchPolicy;
 	pepper: Uint8Array<ArrayBuffer> | undefined;
-	onEvent: ((event: StoreEvent) => void) | undefined;
 }
 
 /**
@@ -160,10 +141,7 @@ export function parseStoreOptions<T extends z.ZodRawShape>(
 ): { settings: Settings; extra: z.infer<z.ZodObject<T>> } {
 	const result = z.strictObject({ ...commonShape, ...extra }).safeParse(input ?? {});
 	if (!result.success) {
-		const issues = result.error.issues.map((i) => ({
-			path: i.path.map(String).join("."),
-			message: i.message,
-		}));
+		const issues = toIssues(result.error);
 		throw new StoreConfigError(
 			`invalid ${what} options: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
 			issues,
@@ -181,16 +159,15 @@ export function parseStoreOptions<T extends z.ZodRawShape>(
 
 function toSettings(o: {
 	preset: SessionPreset;
-	idleTimeoutSeconds?: number | undefined;
-	absoluteTimeoutSeconds?: number | undefined;
-	graceSeconds: number;
+	idleTimeoutMs?: number | undefined;
+	absoluteTimeoutMs?: number | undefined;
+	graceMs: number;
 	maxGraceReplays: number;
 	maxSessionsPerUser: number;
-	accessTokenTtlSeconds: number;
-	leewaySeconds: number;
+	accessTokenTtlMs: number;
+	leewayMs: number;
 	traceMismatch: TraceMismatchPolicy;
 	pepper?: string | Uint8Array | undefined;
-	onEvent?: ((event: StoreEvent) => void) | undefined;
 }): Settings {
 	if (o.preset === "device" && o.traceMismatch === "allow") {
 		throw new StoreConfigError(
@@ -206,15 +183,14 @@ function toSettings(o: {
 				? new TextEncoder().encode(o.pepper)
 				: new Uint8Array(o.pepper);
 	return {
-		idleMs: (o.idleTimeoutSeconds ?? preset.idleTimeoutSeconds) * 1000,
-		absMs: (o.absoluteTimeoutSeconds ?? preset.absoluteTimeoutSeconds) * 1000,
-		graceMs: Math.round(o.graceSeconds * 1000),
+		idleMs: o.idleTimeoutMs ?? preset.idleTimeoutMs,
+		absMs: o.absoluteTimeoutMs ?? preset.absoluteTimeoutMs,
+		graceMs: o.graceMs,
 		maxReplays: o.maxGraceReplays,
 		maxSessions: o.maxSessionsPerUser,
-		denySidMs: (o.accessTokenTtlSeconds + o.leewaySeconds) * 1000,
-		leewayMs: o.leewaySeconds * 1000,
+		denySidMs: o.accessTokenTtlMs + o.leewayMs,
+		leewayMs: o.leewayMs,
 		traceMode: o.traceMismatch,
 		pepper,
-		onEvent: o.onEvent,
 	};
 }

@@ -9,7 +9,27 @@
  * @module
  */
 import * as z from "zod";
-import type { RevocationReason } from "./contract";
+import type {
+	DenyInput,
+	ListSessionsOptions,
+	LoginInput,
+	LoginResult,
+	LogoutAllOptions,
+	LogoutAllResult,
+	LogoutOptions,
+	LogoutResult,
+	RevocationQuery,
+	RevocationReason,
+	RevocationStatus,
+	RevokeSessionInput,
+	RotateOptions,
+	RotateResult,
+	SessionInfo,
+	SessionStore,
+	StoreEvents,
+	StoreEventType,
+	StoreListener,
+} from "./contract";
 import { StoreConfigError, StoreUnavailableError } from "./errors";
 import type {
 	Backend,
@@ -19,9 +39,10 @@ import type {
 	RotateArgs,
 	RotateReply,
 	RotateStatus,
-} from "./internal/base-store";
-import { StoreBase } from "./internal/base-store";
+} from "./internal/backend";
 import { b64url, fromB64url, randomBytes } from "./internal/crypto";
+import { Emitter } from "./internal/emitter";
+import { Engine } from "./internal/engine";
 import * as lua from "./internal/lua";
 import { parseStoreOptions, type StoreOptions } from "./options";
 
@@ -428,9 +449,9 @@ const redisShape = {
  * const { refreshToken } = await store.login({ sub: 'u1', trace: 'trace-1' })
  * ```
  */
-export class RedisStore extends StoreBase {
-	/** @internal */
-	protected readonly backend: RedisBackend;
+export class RedisStore implements SessionStore {
+	readonly #events = new Emitter<StoreEvents>();
+	readonly #engine: Engine;
 
 	/**
 	 * @param options - `client` (required), `prefix`, `timeoutMs`, and the common options; see {@link RedisStoreOptions}.
@@ -446,13 +467,54 @@ export class RedisStore extends StoreBase {
 				[{ path: "client.options.keyPrefix", message: "must be empty" }],
 			);
 		}
-		super(settings);
-		this.backend = new RedisBackend(
+		const backend = new RedisBackend(
 			extra.client,
 			extra.prefix,
 			extra.timeoutMs,
 			extra.now ?? Date.now,
 			settings.pepper,
 		);
+		this.#engine = new Engine(settings, backend, this.#events);
+	}
+
+	/** {@inheritDoc SessionStore.login} */
+	login(input: LoginInput): Promise<LoginResult> {
+		return this.#engine.login(input);
+	}
+	/** {@inheritDoc SessionStore.rotate} */
+	rotate(refreshToken: string, options: RotateOptions): Promise<RotateResult> {
+		return this.#engine.rotate(refreshToken, options);
+	}
+	/** {@inheritDoc SessionStore.logout} */
+	logout(refreshToken: string, options?: LogoutOptions): Promise<LogoutResult> {
+		return this.#engine.logout(refreshToken, options);
+	}
+	/** {@inheritDoc SessionStore.revokeSession} */
+	revokeSession(input: RevokeSessionInput): Promise<boolean> {
+		return this.#engine.revokeSession(input);
+	}
+	/** {@inheritDoc SessionStore.logoutAll} */
+	logoutAll(sub: string, options?: LogoutAllOptions): Promise<LogoutAllResult> {
+		return this.#engine.logoutAll(sub, options);
+	}
+	/** {@inheritDoc SessionStore.listSessions} */
+	listSessions(sub: string, options?: ListSessionsOptions): Promise<SessionInfo[]> {
+		return this.#engine.listSessions(sub, options);
+	}
+	/** {@inheritDoc SessionStore.isRevoked} */
+	isRevoked(query: RevocationQuery): Promise<RevocationStatus> {
+		return this.#engine.isRevoked(query);
+	}
+	/** {@inheritDoc SessionStore.denyJti} */
+	denyJti(input: DenyInput): Promise<void> {
+		return this.#engine.deny("jti", input);
+	}
+	/** {@inheritDoc SessionStore.denySid} */
+	denySid(input: DenyInput): Promise<void> {
+		return this.#engine.deny("sid", input);
+	}
+	/** {@inheritDoc SessionStore.on} */
+	on<K extends StoreEventType>(type: K, listener: StoreListener<K>): () => void {
+		return this.#events.on(type, listener);
 	}
 }

@@ -7,7 +7,7 @@
  * - `secret`: 64 base64url chars (48 bytes: 32 random bytes, 256 bits, then a 16-byte
  *   HMAC-SHA-256 tag keyed by the store's pepper over everything before it).
  *
- * The whole token is at most {@link REFRESH_TOKEN_MAX_LENGTH} characters and is parsed before
+ * The whole token is at most {@link REFRESH_TOKEN_MAX_BYTES} bytes (ASCII) and is parsed before
  * any store call. The store keeps only SHA-256 of a token, never the token.
  *
  * Import from `@xshl/session-store`.
@@ -25,15 +25,16 @@ import {
 } from "./internal/crypto";
 
 /**
- * Longest refresh token accepted (characters). Longer input is refused before parsing.
+ * Longest refresh token accepted, in bytes (the wire form is ASCII, so bytes = characters).
+ * Longer input is refused before parsing.
  *
  * @example
  * ```ts
- * import { REFRESH_TOKEN_MAX_LENGTH } from '@xshl/session-store'
- * REFRESH_TOKEN_MAX_LENGTH // 200
+ * import { REFRESH_TOKEN_MAX_BYTES } from '@xshl/session-store'
+ * REFRESH_TOKEN_MAX_BYTES // 200
  * ```
  */
-export const REFRESH_TOKEN_MAX_LENGTH = 200;
+export const REFRESH_TOKEN_MAX_BYTES = 200;
 
 /**
  * The public parts of a parsed refresh token (the secret is never exposed).
@@ -62,9 +63,9 @@ export function parseInternal(token: unknown): ParsedToken {
 	if (typeof token !== "string") {
 		throw new RefreshMalformedError(`a refresh token must be a string, got ${typeof token}`);
 	}
-	if (token.length > REFRESH_TOKEN_MAX_LENGTH) {
+	if (token.length > REFRESH_TOKEN_MAX_BYTES) {
 		throw new RefreshMalformedError(
-			`a refresh token is at most ${REFRESH_TOKEN_MAX_LENGTH} characters, got ${token.length}`,
+			`a refresh token is at most ${REFRESH_TOKEN_MAX_BYTES} bytes, got ${token.length}`,
 		);
 	}
 	const m = WIRE.exec(token);
@@ -89,8 +90,8 @@ export function parseInternal(token: unknown): ParsedToken {
  *
  * @param token - the refresh token as received (cookie or body).
  * @returns the family id and generation.
- * @throws {RefreshMalformedError} `ERR_REFRESH_MALFORMED` when it is not a string, longer
- *   than 200 characters, or not `xrt1.<family>.<generation>.<secret>`.
+ * @throws {RefreshMalformedError} `ERR_STORE_REFRESH_MALFORMED` when it is not a string, longer
+ *   than 200 bytes, or not `xrt1.<family>.<generation>.<secret>`.
  *
  * @example
  * ```ts

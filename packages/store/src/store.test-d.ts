@@ -15,7 +15,7 @@ test("an ioredis client is a RedisClientLike", () => {
 
 test("errors narrow on code", () => {
 	expectTypeOf<StoreErrors["code"]>().toEqualTypeOf<StoreErrorCode>();
-	type Reused = Extract<StoreErrors, { code: "ERR_REFRESH_REUSED" }>;
+	type Reused = Extract<StoreErrors, { code: "ERR_STORE_REFRESH_REUSED" }>;
 	expectTypeOf<Reused["familyId"]>().toEqualTypeOf<string>();
 });
 

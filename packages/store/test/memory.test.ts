@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionStore } from "../src/index";
-import { MemoryStore } from "../src/index";
+import { MemoryStore, StoreConfigError } from "../src/index";
 import type { StoreOptions } from "../src/options";
 import { contractSuite } from "./contract";
 
@@ -46,7 +46,7 @@ describe("MemoryStore specifics", () => {
 		const r1 = await store.rotate(login.refreshToken, { trace: "T" });
 		t += 86_400_000 + 1000;
 		await expect(store.rotate(r1.refreshToken, { trace: "T" })).rejects.toMatchObject({
-			code: "ERR_REFRESH_IDLE_EXPIRED",
+			code: "ERR_STORE_REFRESH_IDLE_EXPIRED",
 		});
 		// absolute: keep it alive every 23 h until 7 d − 1 s, then +1 s
 		t = Date.UTC(2026, 2, 1);
@@ -61,7 +61,7 @@ describe("MemoryStore specifics", () => {
 		rt = (await store.rotate(rt, { trace: "T" })).refreshToken;
 		t = end + 1000;
 		await expect(store.rotate(rt, { trace: "T" })).rejects.toMatchObject({
-			code: "ERR_REFRESH_ABSOLUTE_EXPIRED",
+			code: "ERR_STORE_REFRESH_ABSOLUTE_EXPIRED",
 		});
 	});
 
@@ -82,7 +82,7 @@ describe("MemoryStore specifics", () => {
 		});
 		expect(store.stats().denylist).toBe(1);
 		store.sweep();
-		expect(store.stats()).toEqual({ families: 0, users: 0, denylist: 0 });
+		expect(store.stats()).toEqual({ families: 0, users: 0, denylist: 0, tombstones: 0 });
 	});
 
 	it("presets and option validation (ERR_STORE_CONFIG_INVALID with issues)", async () => {
@@ -108,11 +108,26 @@ describe("MemoryStore specifics", () => {
 			}
 			return undefined;
 		};
-		expect(bad({ graceSeconds: 61 })).toMatchObject({
+		expect(bad({ graceMs: 60_001 })).toMatchObject({
 			name: "StoreConfigError",
 			code: "ERR_STORE_CONFIG_INVALID",
-			issues: [{ path: "graceSeconds" }],
+			status: 500,
+			issues: [{ path: "graceMs" }],
 		});
+		expect(bad({ graceMs: 60_001 })).toBeInstanceOf(StoreConfigError);
+		// the old names are gone (unknown keys are refused)
+		for (const old of [
+			"graceSeconds",
+			"idleTimeoutSeconds",
+			"absoluteTimeoutSeconds",
+			"accessTokenTtlSeconds",
+			"leewaySeconds",
+		]) {
+			expect(bad({ [old]: 1 })).toMatchObject({
+				issues: [{ path: "", message: expect.stringContaining(old) }],
+			});
+		}
+		expect(bad({ onEvent: () => undefined })).toMatchObject({ code: "ERR_STORE_CONFIG_INVALID" });
 		expect(bad({ maxGraceReplays: 4 })).toMatchObject({ issues: [{ path: "maxGraceReplays" }] });
 		expect(bad({ preset: "device", traceMismatch: "allow" })).toMatchObject({
 			issues: [{ path: "traceMismatch" }],
@@ -120,7 +135,7 @@ describe("MemoryStore specifics", () => {
 		expect(bad({ pepper: "short" })).toMatchObject({ issues: [{ path: "pepper" }] });
 		expect(bad({ nope: 1 })).toMatchObject({ code: "ERR_STORE_CONFIG_INVALID" });
 		expect(
-			bad({ graceSeconds: 60, maxGraceReplays: 0, pepper: new Uint8Array(32) }),
+			bad({ graceMs: 60_000, maxGraceReplays: 0, pepper: new Uint8Array(32) }),
 		).toBeUndefined();
 	});
 
@@ -132,20 +147,25 @@ describe("MemoryStore specifics", () => {
 		const login = await a.login({ sub: "u", trace: "T" });
 		// authentic but unknown to b: invalid, nothing revoked
 		await expect(b.rotate(login.refreshToken, { trace: "T" })).rejects.toMatchObject({
-			code: "ERR_REFRESH_INVALID",
+			code: "ERR_STORE_REFRESH_INVALID",
 		});
 		await expect(c.rotate(login.refreshToken, { trace: "T" })).rejects.toMatchObject({
-			code: "ERR_REFRESH_INVALID",
+			code: "ERR_STORE_REFRESH_INVALID",
 		});
 	});
 
-	it("an audit hook that throws never breaks the flow", async () => {
-		const store = new MemoryStore({
-			onEvent: () => {
-				throw new Error("boom");
-			},
+	it("a listener that throws never breaks the flow; on() returns an unsubscribe function", async () => {
+		const store = new MemoryStore();
+		const seen: number[] = [];
+		store.on("refresh", () => {
+			throw new Error("boom");
 		});
+		const off = store.on("refresh", (e) => seen.push(e.generation));
 		const login = await store.login({ sub: "u", trace: "T" });
-		expect((await store.rotate(login.refreshToken, { trace: "T" })).generation).toBe(1);
+		const r1 = await store.rotate(login.refreshToken, { trace: "T" });
+		expect(r1.generation).toBe(1);
+		off();
+		expect((await store.rotate(r1.refreshToken, { trace: "T" })).generation).toBe(2);
+		expect(seen).toEqual([1]);
 	});
 });

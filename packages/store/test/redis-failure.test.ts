@@ -56,7 +56,9 @@ async function everyCallFailsClosed(store: RedisStore): Promise<void> {
 	]);
 	expect(codes).toEqual(Array(8).fill("ERR_STORE_UNAVAILABLE"));
 	// the wire form is checked before any store call
-	expect(await codeOf(store.rotate("xrt1.garbage", { trace: "T" }))).toBe("ERR_REFRESH_MALFORMED");
+	expect(await codeOf(store.rotate("xrt1.garbage", { trace: "T" }))).toBe(
+		"ERR_STORE_REFRESH_MALFORMED",
+	);
 	const e = await store.rotate(rt, { trace: "T" }).catch((x: unknown) => x);
 	expect(e).toMatchObject({
 		name: "StoreUnavailableError",

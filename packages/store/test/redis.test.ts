@@ -68,7 +68,7 @@ describe.skipIf(skip)("RedisStore (real Redis)", () => {
 		it("keys are hash-tagged per user, hashes only, and every key but the pepper has a TTL following the deadline", async () => {
 			const prefix = randomPrefix("layout");
 			prefixes.add(prefix);
-			const store = make(prefix, { idleTimeoutSeconds: 3600 });
+			const store = make(prefix, { idleTimeoutMs: 3_600_000 });
 			const login = await store.login({ sub: "alice@example.com", trace: "T", sid: "s1" });
 			await store.rotate(login.refreshToken, { trace: "T" });
 			await store.denyJti({
@@ -112,13 +112,13 @@ describe.skipIf(skip)("RedisStore (real Redis)", () => {
 				client: client(),
 				prefix,
 				now: () => Date.now() + 60_000,
-				idleTimeoutSeconds: 1,
+				idleTimeoutMs: 1000,
 			});
 			const behind = new RedisStore({
 				client: client(),
 				prefix,
 				now: () => Date.now() - 60_000,
-				idleTimeoutSeconds: 1,
+				idleTimeoutMs: 1000,
 			});
 			const login = await ahead.login({ sub: "u", trace: "T" });
 			expect(Math.abs(login.createdAt - Date.now())).toBeLessThan(2_000);
@@ -126,7 +126,7 @@ describe.skipIf(skip)("RedisStore (real Redis)", () => {
 			expect(r1.idleExpiresAt - r1.createdAt).toBeGreaterThanOrEqual(1000);
 			await new Promise((r) => setTimeout(r, 1200));
 			await expect(ahead.rotate(r1.refreshToken, { trace: "T" })).rejects.toMatchObject({
-				code: "ERR_REFRESH_IDLE_EXPIRED",
+				code: "ERR_STORE_REFRESH_IDLE_EXPIRED",
 			});
 		});
 

@@ -9,14 +9,14 @@ const storeRedis = require("@xshl/session-store/redis");
 const { Redis } = require("ioredis");
 
 async function main() {
-	const memory = new store.MemoryStore({ graceSeconds: 0 });
+	const memory = new store.MemoryStore({ graceMs: 0 });
 	const login = await memory.login({ sub: "u1", trace: "t" });
 	await memory.rotate(login.refreshToken, { trace: "t" });
 	await assert.rejects(memory.rotate(login.refreshToken, { trace: "t" }), {
-		code: "ERR_REFRESH_REUSED",
+		code: "ERR_STORE_REFRESH_REUSED",
 	});
 	assert.equal(store.StoreError, storeErrors.StoreError);
-	assert.throws(() => new store.MemoryStore({ graceSeconds: 99 }), {
+	assert.throws(() => new store.MemoryStore({ graceMs: 99_000 }), {
 		code: "ERR_STORE_CONFIG_INVALID",
 	});
 	assert.equal(storePkg.name, "@xshl/session-store");
@@ -41,7 +41,7 @@ async function main() {
 			reason: "sid",
 		});
 		await assert.rejects(redis.rotate(r.refreshToken, { trace: "t" }), {
-			code: "ERR_SESSION_REVOKED",
+			code: "ERR_STORE_SESSION_REVOKED",
 		});
 	} finally {
 		const keys = await client.keys(`${prefix}:*`);

@@ -153,11 +153,10 @@ revoke(base, ARGV[2], d[3], tonumber(ARGV[3]))
 return { now, d[2], d[3] }
 `;
 
-/** KEYS: sid; ARGV: base sid denyMs */
+/** KEYS: sid; ARGV: base sid denyMs. An unknown sid writes nothing. */
 export const REVOKE_SID: string = `${PRELUDE}
 local now = now_ms()
 local base = ARGV[1]
-deny(base .. 'ds:' .. ARGV[2], tonumber(ARGV[3]))
 local fid = redis.call('GET', KEYS[1])
 if not fid then return { now } end
 if redis.call('HGET', base .. 'f:' .. fid, 'st') ~= 'active' then return { now } end
