@@ -31,6 +31,8 @@ export const SAFE_CLUSTER_OPTIONS: ClusterOptions = {
 	retryDelayOnClusterDown: 10,
 	retryDelayOnTryAgain: 10,
 	slotsRefreshTimeout: 200,
+	// a paused primary answers nothing (no error triggers a refresh): poll the topology
+	slotsRefreshInterval: 500,
 	clusterRetryStrategy: (times) => Math.min(50 * times, 500),
 	redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 0 },
 };
@@ -56,6 +58,8 @@ export interface TestCluster {
 	primaryOf(slot: number): Promise<number>;
 	/** Ports of the current primaries and replicas, per `CLUSTER NODES` of a live node. */
 	roles(): Promise<{ primaries: number[]; replicas: Map<number, number> }>;
+	/** Starts a stopped node again on its port and config file (it rejoins as a replica). */
+	restart(port: number): Promise<void>;
 	/** Waits until every live node reports `cluster_state:ok` and agrees on the primaries. */
 	waitHealthy(timeoutMs?: number): Promise<void>;
 	stop(): Promise<void>;
@@ -124,36 +128,7 @@ export async function startCluster(label: string): Promise<TestCluster> {
 	const clients: { disconnect(): void; quit(): Promise<unknown> }[] = [];
 	for (let i = 0; i < 6; i++) {
 		const port = await freeClusterPort(taken);
-		const proc = spawn(
-			"redis-server",
-			[
-				"--port",
-				String(port),
-				"--bind",
-				"127.0.0.1",
-				"--dir",
-				dir,
-				"--cluster-enabled",
-				"yes",
-				"--cluster-config-file",
-				`nodes-${port}.conf`,
-				"--cluster-node-timeout",
-				String(NODE_TIMEOUT_MS),
-				// slots of a failed primary fail alone; the other shards keep serving
-				"--cluster-require-full-coverage",
-				"no",
-				// a replica may always take over, however long it was cut off
-				"--cluster-replica-validity-factor",
-				"0",
-				"--save",
-				"",
-				"--appendonly",
-				"no",
-				"--logfile",
-				join(dir, `redis-${port}.log`),
-			],
-			{ stdio: "ignore" },
-		);
+		const proc = spawnNode(dir, port);
 		nodes.push({ port, proc });
 	}
 	const stop = async (): Promise<void> => {
@@ -245,6 +220,16 @@ export async function startCluster(label: string): Promise<TestCluster> {
 					await sleep(100);
 				}
 			},
+			async restart(port) {
+				const n = nodes.find((x) => x.port === port);
+				if (n === undefined || alive(n)) throw new Error(`node ${port} is not stopped`);
+				n.proc = spawnNode(dir, port);
+				for (let i = 0; i < 100; i++) {
+					if ((await cli(port, "PING").catch(() => "")).trim() === "PONG") return;
+					await sleep(50);
+				}
+				throw new Error(`redis-server on port ${port} did not restart`);
+			},
 			stop,
 		};
 		await cluster.waitHealthy();
@@ -253,6 +238,39 @@ export async function startCluster(label: string): Promise<TestCluster> {
 		await stop();
 		throw error;
 	}
+}
+
+function spawnNode(dir: string, port: number): ChildProcess {
+	return spawn(
+		"redis-server",
+		[
+			"--port",
+			String(port),
+			"--bind",
+			"127.0.0.1",
+			"--dir",
+			dir,
+			"--cluster-enabled",
+			"yes",
+			"--cluster-config-file",
+			`nodes-${port}.conf`,
+			"--cluster-node-timeout",
+			String(NODE_TIMEOUT_MS),
+			// slots of a failed primary fail alone; the other shards keep serving
+			"--cluster-require-full-coverage",
+			"no",
+			// a replica may always take over, however long it was cut off
+			"--cluster-replica-validity-factor",
+			"0",
+			"--save",
+			"",
+			"--appendonly",
+			"no",
+			"--logfile",
+			join(dir, `redis-${port}.log`),
+		],
+		{ stdio: "ignore" },
+	);
 }
 
 async function slotRanges(port: number): Promise<{ from: number; to: number; primary: number }[]> {
@@ -301,6 +319,8 @@ async function healthy(nodes: ClusterNode[]): Promise<boolean> {
 		if (roles.primaries.length !== 3) return false;
 		const repl = await cli(n.port, "INFO", "replication").catch(() => "");
 		if (repl.includes("role:slave") && !repl.includes("master_link_status:up")) return false;
+		// every primary serves with an online replica (a rejoining node first has to sync)
+		if (roles.primaries.includes(n.port) && !/slave\d+:[^\n]*state=online/.test(repl)) return false;
 		views.push(roles.primaries.join(","));
 	}
 	return new Set(views).size === 1;
