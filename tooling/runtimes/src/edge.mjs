@@ -4,6 +4,7 @@ import { cells, runCell } from "./web.mjs";
 const shared = {};
 
 addEventListener("fetch", (event) => {
+	if (event.request.method !== "POST") return event.respondWith(new Response("ready"));
 	const pkg = new URL(event.request.url).pathname.replace(/^\/run\//, "");
 	event.respondWith(
 		event.request

@@ -5,6 +5,7 @@ const shared = {};
 
 export default {
 	async fetch(request) {
+		if (request.method !== "POST") return new Response("ready");
 		const pkg = new URL(request.url).pathname.replace(/^\/run\//, "");
 		return Response.json(await runCell(cells, pkg, await request.json(), shared));
 	},

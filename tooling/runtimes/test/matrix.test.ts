@@ -24,6 +24,8 @@ type Outcome =
 	| { ok: false; error: { name?: string; code?: string; message: string } };
 type Results = Record<string, Outcome[]>;
 
+/** Concurrent first requests to one cold key set (issue 12 §3: cold starts on edge runtimes). */
+const KEYS_REQUESTS = 3;
 const WEB = ["trace", "keys", "session-core", "jwe"] as const;
 const ALL = [...WEB, "store"] as const;
 
@@ -36,6 +38,7 @@ const KNOWN_BUGS: Record<string, string> = {};
 interface Input {
 	vectors: { trace: unknown[]; sid: unknown[] };
 	jwksUrl: string;
+	barrierUrl: string;
 	kid: string;
 	message: string;
 	signature: string;
@@ -63,7 +66,16 @@ function base64url(bytes: ArrayBuffer): string {
 beforeAll(async () => {
 	work = mkdtempSync(join(tmpdir(), "xshl-runtimes-"));
 	const ring = await KeyRing.generate({ signing: "ES256", encryption: false });
+	// `/barrier/<runtime>` answers the three concurrent keys requests of one runtime together
+	const waiting = new Map<string, (() => void)[]>();
 	jwksServer = createServer(async (req, res) => {
+		if (req.url?.startsWith("/barrier/")) {
+			const list = waiting.get(req.url) ?? [];
+			list.push(() => res.end("go"));
+			waiting.set(req.url, list);
+			if (list.length === KEYS_REQUESTS) for (const release of list) release();
+			return;
+		}
 		const r = await ring.jwksResponse({ headers: req.headers });
 		res.writeHead(r.status, r.headers).end(r.body);
 	});
@@ -80,6 +92,7 @@ beforeAll(async () => {
 	input = {
 		vectors: { trace: vectors.trace, sid: vectors.sid },
 		jwksUrl: `http://127.0.0.1:${address.port}/.well-known/jwks.json`,
+		barrierUrl: `http://127.0.0.1:${address.port}/barrier/`,
 		kid: header.kid,
 		message,
 		signature: base64url(signature),
@@ -146,13 +159,15 @@ async function freePort(): Promise<number> {
 }
 
 /** POSTs the input to `/run/<pkg>`: keys three times at once (a cold start), the others once. */
-async function overHttp(url: string, packages: readonly string[]): Promise<Results> {
+async function overHttp(
+	runtime: string,
+	url: string,
+	packages: readonly string[],
+): Promise<Results> {
 	const results: Results = {};
+	const body = JSON.stringify(inputFor(runtime));
 	const post = async (pkg: string): Promise<Outcome> => {
-		const res = await fetch(new URL(`/run/${pkg}`, url), {
-			method: "POST",
-			body: JSON.stringify(input),
-		});
+		const res = await fetch(new URL(`/run/${pkg}`, url), { method: "POST", body });
 		const text = await res.text();
 		try {
 			return JSON.parse(text) as Outcome;
@@ -162,7 +177,7 @@ async function overHttp(url: string, packages: readonly string[]): Promise<Resul
 	};
 	for (const pkg of packages) {
 		results[pkg] = await Promise.all(
-			Array.from({ length: pkg === "keys" ? 3 : 1 }, () => post(pkg)),
+			Array.from({ length: pkg === "keys" ? KEYS_REQUESTS : 1 }, () => post(pkg)),
 		);
 	}
 	return results;
@@ -185,7 +200,12 @@ async function waitFor(
 	throw new Error(`workerd did not listen on ${url}: ${log()}`);
 }
 
-const cli = (packages: readonly string[]) => JSON.stringify({ packages, input });
+const inputFor = (runtime: string): Input => ({
+	...input,
+	barrierUrl: `${input.barrierUrl}${runtime}`,
+});
+const cli = (runtime: string, packages: readonly string[]) =>
+	JSON.stringify({ packages, input: inputFor(runtime) });
 
 interface Runtime {
 	readonly name: string;
@@ -198,14 +218,14 @@ const runtimes: Runtime[] = [
 		name: "Node",
 		packages: ALL,
 		async run() {
-			return JSON.parse(await exec(process.execPath, [src("cli.mjs")], cli(ALL)));
+			return JSON.parse(await exec(process.execPath, [src("cli.mjs")], cli(this.name, ALL)));
 		},
 	},
 	{
 		name: "Bun",
 		packages: ALL,
 		async run() {
-			return JSON.parse(await exec(bin("bun"), [src("cli.mjs")], cli(ALL)));
+			return JSON.parse(await exec(bin("bun"), [src("cli.mjs")], cli(this.name, ALL)));
 		},
 	},
 	{
@@ -218,7 +238,11 @@ const runtimes: Runtime[] = [
 				conditions: ["deno"],
 			});
 			return JSON.parse(
-				await exec(bin("deno"), ["run", "--no-prompt", "--allow-net=127.0.0.1", file], cli(ALL)),
+				await exec(
+					bin("deno"),
+					["run", "--no-prompt", "--allow-net=127.0.0.1", file],
+					cli(this.name, ALL),
+				),
 			);
 		},
 	},
@@ -275,7 +299,7 @@ const worker :Workerd.Worker = (
 			);
 			const url = `http://127.0.0.1:${port}`;
 			await waitFor(url, child, () => log);
-			return overHttp(url, WEB);
+			return overHttp(this.name, url, WEB);
 		},
 	},
 	{
@@ -293,7 +317,7 @@ const worker :Workerd.Worker = (
 			cleanups.push(() =>
 				Promise.race([server.close(), new Promise<void>((r) => setTimeout(r, 2000))]),
 			);
-			return overHttp(server.url, WEB);
+			return overHttp(this.name, server.url, WEB);
 		},
 	},
 ];
@@ -313,7 +337,7 @@ const expected: Record<string, Outcome[]> = {
 			},
 		},
 	],
-	keys: Array.from({ length: 3 }, () => ({
+	keys: Array.from({ length: KEYS_REQUESTS }, () => ({
 		ok: true as const,
 		value: {
 			alg: "ES256",

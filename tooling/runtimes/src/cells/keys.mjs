@@ -16,10 +16,14 @@ function fromBase64url(text) {
  * One verifier request. `shared` lives as long as the runtime instance (module scope on
  * workerd and edge-runtime), so the first concurrent calls meet a cold key set.
  *
- * @param {{ jwksUrl: string, kid: string, message: string, signature: string }} input
+ * `input.barrierUrl` answers once all three concurrent requests have arrived, so they reach
+ * the cold key set together, while its first JWKS fetch is in flight.
+ *
+ * @param {{ jwksUrl: string, barrierUrl: string, kid: string, message: string, signature: string }} input
  * @param {{ remote?: RemoteKeySet }} shared
  */
 export async function keys(input, shared) {
+	await (await fetch(input.barrierUrl)).text();
 	// first, as a verifier's first request does: concurrent calls meet one cold key set
 	shared.remote ??= new RemoteKeySet({ name: "session_name", url: input.jwksUrl });
 	const remoteKey = await shared.remote.getKey({ kid: input.kid, use: "sig" });
