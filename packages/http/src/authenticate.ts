@@ -1,0 +1,283 @@
+/**
+ * `authenticate(request)` for resource servers: the bearer token, verified offline with
+ * session-core against a key set, bound to the client by the trace recipe, then the
+ * `isRevoked` hook, required scopes and the claim check.
+ */
+import {
+	createSessionVerifier,
+	type SessionClaims,
+	type SessionClaimsSchemaLike,
+	type SessionKeySet,
+	type SessionVerifier,
+	type VerifiedSession,
+} from "@xshl/session-core";
+import { createClientIpResolver, type RequestInfo, type TrustedProxies } from "./client-ip";
+import {
+	HttpBadRequestError,
+	HttpClaimCheckError,
+	HttpConfigError,
+	type HttpConfigIssue,
+	HttpInsufficientScopeError,
+	HttpTokenMalformedError,
+	HttpTokenMissingError,
+	HttpTokenRevokedError,
+	HttpTraceMismatchError,
+	HttpTraceRecipeMismatchError,
+} from "./errors";
+import { cookieNames, readCookie } from "./internal/cookies";
+import {
+	diagnoseTrace,
+	type TraceParts,
+	type TraceRecipe,
+	traceOf,
+	traceParts,
+	tracePartsKey,
+	WEB_TRACE_RECIPE,
+} from "./trace-recipe";
+
+/** Options of {@link createAuthenticator}. */
+export interface AuthenticatorOptions {
+	/** The key set tokens verify with (`RemoteKeySet`, or the ring's `keySet(name)`). */
+	keys: SessionKeySet;
+	/** Accepted issuer(s) (`iss`). */
+	issuer: string | readonly string[];
+	/** Accepted audience(s): the token's `aud` must contain one. */
+	audience: string | readonly string[];
+	/**
+	 * The trace recipe tokens are bound to; the issuer must use the same one. `false` skips the
+	 * binding (service tokens; loosening, see Security defaults). @default WEB_TRACE_RECIPE
+	 */
+	trace?: TraceRecipe | false;
+	/** Whether the fingerprint cookie has the `__Host-` name (Secure cookies). @default true */
+	secureCookies?: boolean;
+	/** Proxies trusted for `X-Forwarded-For` (needed only when the recipe binds the IP). */
+	trustedProxies?: TrustedProxies;
+	/** Online revocation check, called after the signature and claims verify. */
+	isRevoked?: (claims: SessionClaims, request: Request) => boolean | Promise<boolean>;
+	/** Scopes every token must carry. @default [] */
+	requireScopes?: readonly string[];
+	/** Extra check of the claims; `false` refuses with `ERR_HTTP_CLAIM_CHECK_FAILED`. */
+	claimCheck?: (claims: SessionClaims) => boolean | Promise<boolean>;
+	/** Claims schema (extend session-core's `sessionClaimsSchema`). */
+	schema?: SessionClaimsSchemaLike;
+	/** Require `auth_time` in tokens. @default true */
+	requireAuthTime?: boolean;
+	/** Token size limit in bytes. @default 8192 */
+	maxTokenBytes?: number;
+	/** Cookie and Authorization header size limit in bytes. @default 16384 */
+	maxHeaderBytes?: number;
+	/** Clock in milliseconds. @default Date.now */
+	now?: () => number;
+}
+
+/** A verified request: the token, its protected header and claims. */
+export interface Authenticated<C = SessionClaims> {
+	/** The compact JWS. */
+	readonly token: string;
+	/** The protected header (`alg`, `kid`, `typ`). */
+	readonly header: Readonly<Record<string, unknown>> & { readonly alg: string };
+	/** The verified claims. */
+	readonly claims: C;
+}
+
+/** What {@link createAuthenticator} returns. */
+export interface Authenticator {
+	/**
+	 * Verify the request's bearer token.
+	 *
+	 * @param request - the request.
+	 * @param info - the peer address (for an IP-bound recipe).
+	 * @returns the token, header and claims.
+	 * @throws {HttpTokenMissingError} `ERR_HTTP_TOKEN_MISSING` (401)
+	 * @throws {HttpTokenMalformedError} `ERR_HTTP_TOKEN_MALFORMED` (401)
+	 * @throws {HttpBadRequestError} `ERR_HTTP_BAD_REQUEST` (400) for `?access_token=`
+	 * @throws {HttpTraceMismatchError} `ERR_HTTP_TRACE_MISMATCH` (401) naming the part
+	 * @throws {HttpTraceRecipeMismatchError} `ERR_HTTP_TRACE_RECIPE_MISMATCH` (401)
+	 * @throws {HttpTokenRevokedError} `ERR_HTTP_TOKEN_REVOKED` (401)
+	 * @throws {HttpInsufficientScopeError} `ERR_HTTP_INSUFFICIENT_SCOPE` (403)
+	 * @throws {HttpClaimCheckError} `ERR_HTTP_CLAIM_CHECK_FAILED` (401)
+	 * @throws {SessionError} session-core's code for a refused token (`ERR_SESSION_EXPIRED`, …; 401, or 503 when keys are unavailable)
+	 */
+	authenticate(request: Request, info?: RequestInfo): Promise<Authenticated>;
+	/** The trace parts of a request under this authenticator's recipe (`undefined` without one). */
+	traceParts(request: Request, info?: RequestInfo): TraceParts | undefined;
+	/** The recipe, or `false`. */
+	readonly recipe: TraceRecipe | false;
+}
+
+const VERIFIER_CACHE_SIZE = 1000;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+
+/**
+ * The scopes of a claims object: an array, or a space-separated string.
+ *
+ * @param claims - verified claims.
+ * @returns the scopes.
+ */
+export function scopesOf(claims: { scope?: unknown }): string[] {
+	const s = claims.scope;
+	if (Array.isArray(s)) return s.filter((x): x is string => typeof x === "string");
+	if (typeof s === "string") return s.split(" ").filter(Boolean);
+	return [];
+}
+
+/**
+ * Refuse claims that lack one of the scopes.
+ *
+ * @param claims - verified claims.
+ * @param scopes - the required scopes.
+ * @throws {HttpInsufficientScopeError} `ERR_HTTP_INSUFFICIENT_SCOPE` (403, `WWW-Authenticate: Bearer error="insufficient_scope"`).
+ * @example
+ * ```ts
+ * const { claims } = await authenticate(request)
+ * requireScopes(claims, ['orders:write'])
+ * ```
+ */
+export function requireScopes(claims: { scope?: unknown }, scopes: readonly string[]): void {
+	if (scopes.length === 0) return;
+	const have = new Set(scopesOf(claims));
+	if (!scopes.every((s) => have.has(s))) throw new HttpInsufficientScopeError(scopes);
+}
+
+function payloadOf(token: string): Record<string, unknown> | undefined {
+	try {
+		const part = token.split(".")[1] ?? "";
+		const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+		const bin = atob(b64 + "===".slice((b64.length + 3) % 4));
+		const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+		const v = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+		return v !== null && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Build the resource-server check.
+ *
+ * @param options - keys, issuer, audience, recipe and checks.
+ * @returns the authenticator.
+ * @throws {HttpConfigError} `ERR_HTTP_CONFIG_INVALID` for missing keys, issuer or audience, or bad limits.
+ * @example
+ * ```ts
+ * import { createAuthenticator, errorResponse, WEB_TRACE_RECIPE } from '@xshl/http'
+ * const { authenticate } = createAuthenticator({ keys, issuer: ISSUER, audience: 'api', trace: WEB_TRACE_RECIPE })
+ * export default { fetch: async (request) => {
+ *   try { const { claims } = await authenticate(request); return Response.json({ sub: claims.sub }) }
+ *   catch (e) { return errorResponse(e) }
+ * } }
+ * ```
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+	const issues: HttpConfigIssue[] = [];
+	if (!options?.keys || typeof options.keys.resolver !== "function")
+		issues.push({ path: "keys", message: "must be a key set" });
+	const issuer = typeof options?.issuer === "string" ? [options.issuer] : options?.issuer;
+	if (
+		!Array.isArray(issuer) ||
+		issuer.length === 0 ||
+		issuer.some((i) => typeof i !== "string" || !i)
+	)
+		issues.push({ path: "issuer", message: "must be a non-empty string or list" });
+	const audience = typeof options?.audience === "string" ? [options.audience] : options?.audience;
+	if (
+		!Array.isArray(audience) ||
+		audience.length === 0 ||
+		audience.some((a) => typeof a !== "string" || !a)
+	)
+		issues.push({ path: "audience", message: "must be a non-empty string or list" });
+	const maxTokenBytes = options?.maxTokenBytes ?? 8192;
+	if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256 || maxTokenBytes > 65536)
+		issues.push({ path: "maxTokenBytes", message: "must be an integer from 256 to 65536" });
+	const maxHeaderBytes = options?.maxHeaderBytes ?? 16384;
+	if (!Number.isInteger(maxHeaderBytes) || maxHeaderBytes < 1024 || maxHeaderBytes > 65536)
+		issues.push({ path: "maxHeaderBytes", message: "must be an integer from 1024 to 65536" });
+	if (issues.length > 0)
+		throw new HttpConfigError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+
+	const recipe = options.trace === undefined ? WEB_TRACE_RECIPE : options.trace;
+	const fpName = cookieNames(options.secureCookies ?? true).fingerprint;
+	const ipOf = createClientIpResolver(options.trustedProxies);
+	const scopes = options.requireScopes ?? [];
+	const cache = new Map<string, SessionVerifier<SessionClaims>>();
+	const base = {
+		keys: options.keys,
+		audience: audience as readonly string[],
+		issuer: issuer as readonly string[],
+		requireAuthTime: options.requireAuthTime ?? true,
+		maxTokenBytes,
+		...(options.now ? { now: options.now } : {}),
+		...(options.schema ? { schema: options.schema } : {}),
+	};
+
+	const partsOf = (request: Request, info?: RequestInfo): TraceParts | undefined =>
+		recipe === false
+			? undefined
+			: traceParts(recipe, {
+					fingerprint: readCookie(request.headers.get("cookie"), fpName, maxHeaderBytes),
+					ip: recipe.ip === false ? "" : ipOf(request, info),
+					userAgent: request.headers.get("user-agent"),
+				});
+
+	const verifierFor = (parts: TraceParts | undefined): SessionVerifier<SessionClaims> => {
+		const key = parts === undefined ? "none" : tracePartsKey(parts);
+		let v = cache.get(key);
+		if (v) {
+			cache.delete(key);
+		} else {
+			v = createSessionVerifier({
+				...base,
+				...(parts ? { trace: traceOf(parts) } : {}),
+			}) as SessionVerifier<SessionClaims>;
+			if (cache.size >= VERIFIER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+		}
+		cache.set(key, v);
+		return v;
+	};
+
+	const bearer = (request: Request): string => {
+		const url = request.url;
+		const q = url.indexOf("?");
+		if (q !== -1 && new URLSearchParams(url.slice(q + 1)).has("access_token"))
+			throw new HttpBadRequestError("Tokens in the query string are not accepted");
+		const h = request.headers.get("authorization");
+		if (h === null || h === "")
+			throw new HttpTokenMissingError("Authorization: Bearer token required");
+		if (h.length > maxTokenBytes + 7)
+			throw new HttpTokenMalformedError("Authorization header is malformed");
+		const m = BEARER.exec(h);
+		if (!m) throw new HttpTokenMalformedError("Authorization header is malformed");
+		return m[1]!;
+	};
+
+	const authenticate = async (request: Request, info?: RequestInfo): Promise<Authenticated> => {
+		const token = bearer(request);
+		const parts = partsOf(request, info);
+		let verified: VerifiedSession<SessionClaims>;
+		try {
+			verified = await verifierFor(parts).verifyWithHeader(token);
+		} catch (err) {
+			const code = (err as { code?: unknown })?.code;
+			if (
+				recipe !== false &&
+				parts !== undefined &&
+				(code === "ERR_SESSION_TRACE_MISMATCH" || code === "ERR_SESSION_SID_MISMATCH")
+			) {
+				// the signature verified before these checks, so the payload is the issuer's
+				const d = await diagnoseTrace(recipe, payloadOf(token)?.trp, parts);
+				if (typeof d === "object") throw new HttpTraceRecipeMismatchError(d.recipe, recipe.id);
+				throw new HttpTraceMismatchError(d, { cause: err });
+			}
+			throw err;
+		}
+		const claims = verified.claims;
+		if (options.isRevoked && (await options.isRevoked(claims, request)))
+			throw new HttpTokenRevokedError("This token or its session was revoked");
+		requireScopes(claims, scopes);
+		if (options.claimCheck && !(await options.claimCheck(claims)))
+			throw new HttpClaimCheckError("The token's claims were refused");
+		return { token, header: verified.protectedHeader, claims };
+	};
+
+	return { authenticate, traceParts: partsOf, recipe };
+}
