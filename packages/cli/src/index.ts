@@ -5,12 +5,12 @@
  * @module
  */
 
-export type { CliErrorCode, CliErrorOptions } from "./errors";
+export type { CliErrorCode, CliErrorOptions, CliErrors } from "./errors";
 export {
 	CLI_ERROR_CODES,
 	CliError,
 	CliFileExistsError,
-	CliInputError,
+	CliInputInvalidError,
 	CliTokenMalformedError,
 	CliUsageError,
 } from "./errors";

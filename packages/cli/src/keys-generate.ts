@@ -39,7 +39,7 @@ export interface GenerateKeysReport extends RingDescription {
  * @param options - see {@link GenerateKeysOptions}.
  * @returns the file and the ring's public description (keys and JWKS).
  * @throws CliFileExistsError `ERR_CLI_FILE_EXISTS` when `out` exists and `force` is not set.
- * @throws CliInputError `ERR_CLI_INPUT_INVALID` when `out` cannot be written.
+ * @throws CliInputInvalidError `ERR_CLI_INPUT_INVALID` when `out` cannot be written.
  * @example
  * ```ts
  * import { generateKeys } from '@xshl/cli'

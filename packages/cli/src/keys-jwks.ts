@@ -31,7 +31,7 @@ export interface RingJwksReport extends RingDescription {
  *
  * @param options - see {@link RingJwksOptions}.
  * @returns the public description of the ring.
- * @throws CliInputError `ERR_CLI_INPUT_INVALID` when `in` cannot be read or is not a ring snapshot.
+ * @throws CliInputInvalidError `ERR_CLI_INPUT_INVALID` when `in` cannot be read or is not a ring snapshot.
  * @example
  * ```ts
  * import { ringJwks } from '@xshl/cli'

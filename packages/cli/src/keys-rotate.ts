@@ -40,7 +40,7 @@ export interface RotateKeysReport extends RingDescription {
  *
  * @param options - see {@link RotateKeysOptions}.
  * @returns the switch per use and the ring's public description.
- * @throws CliInputError `ERR_CLI_INPUT_INVALID` when `in` cannot be read or is not a ring snapshot.
+ * @throws CliInputInvalidError `ERR_CLI_INPUT_INVALID` when `in` cannot be read or is not a ring snapshot.
  * @example
  * ```ts
  * import { rotateKeys } from '@xshl/cli'

@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { type DecryptionKeyInput, deserialize } from "@xshl/jwe";
 import { createSessionVerifier, sessionId, Trace } from "@xshl/session-core";
 import { compactVerify } from "jose";
-import { CliInputError } from "./errors";
+import { CliInputInvalidError } from "./errors";
 import { decodeCompact } from "./internal/compact";
 import { openKeySet } from "./internal/key-set";
 import { restoreRing } from "./internal/ring-file";
@@ -117,14 +117,14 @@ async function decryptionKeys(path: string): Promise<DecryptionKeyInput> {
 	try {
 		text = await readFile(path, "utf8");
 	} catch (e) {
-		throw new CliInputError(`cannot read key file ${path}`, { cause: e });
+		throw new CliInputInvalidError(`cannot read key file ${path}`, { cause: e });
 	}
 	if (text.trimStart().startsWith("-----BEGIN")) return text.trim();
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch (e) {
-		throw new CliInputError(`key file ${path} is neither JSON nor a PEM`, { cause: e });
+		throw new CliInputInvalidError(`key file ${path} is neither JSON nor a PEM`, { cause: e });
 	}
 	if (
 		value !== null &&
@@ -132,7 +132,9 @@ async function decryptionKeys(path: string): Promise<DecryptionKeyInput> {
 		Array.isArray((value as { keys?: unknown }).keys)
 	) {
 		const ring = await restoreRing(value).catch((e: unknown) => {
-			throw new CliInputError(`key file ${path} is not a usable ring snapshot`, { cause: e });
+			throw new CliInputInvalidError(`key file ${path} is not a usable ring snapshot`, {
+				cause: e,
+			});
 		});
 		return ring.decryptionKeys();
 	}
@@ -157,7 +159,7 @@ function timesOf(claims: Record<string, unknown> | undefined, nowMs: number): Ti
  * @param options - see {@link InspectTokenOptions}.
  * @returns the report.
  * @throws CliTokenMalformedError `ERR_CLI_TOKEN_MALFORMED` when the token is not a compact JWS or JWE.
- * @throws CliInputError `ERR_CLI_INPUT_INVALID` when `jwks` or `key` names a file that cannot be read.
+ * @throws CliInputInvalidError `ERR_CLI_INPUT_INVALID` when `jwks` or `key` names a file that cannot be read.
  * @example
  * ```ts
  * import { inspectToken } from '@xshl/cli'
@@ -251,7 +253,7 @@ export async function inspectToken(options: InspectTokenOptions): Promise<TokenR
 		try {
 			opened = await openKeySet(options.jwks, options.name ?? "xshl");
 		} catch (e) {
-			if (e instanceof CliInputError) throw e;
+			if (e instanceof CliInputInvalidError) throw e;
 			report.signature = { valid: false, error: reported(e) };
 		}
 		if (opened !== undefined) {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CliFileExistsError, CliInputError } from "../src/errors";
+import { CliFileExistsError, CliInputInvalidError } from "../src/errors";
 import { restoreRing } from "../src/internal/ring-file";
 import { generateKeys } from "../src/keys-generate";
 import { ringJwks } from "../src/keys-jwks";
@@ -108,7 +108,7 @@ describe("keys rotate and keys jwks", () => {
 		const dir = await tmp();
 		const bad = join(dir, "bad.json");
 		await writeFile(bad, JSON.stringify({ keys: [{ kty: "EC" }] }));
-		await expect(rotateKeys({ in: bad })).rejects.toThrow(CliInputError);
+		await expect(rotateKeys({ in: bad })).rejects.toThrow(CliInputInvalidError);
 		await expect(ringJwks({ in: join(dir, "missing.json") })).rejects.toMatchObject({
 			code: "ERR_CLI_INPUT_INVALID",
 			message: `cannot read ring snapshot ${join(dir, "missing.json")}: ENOENT`,

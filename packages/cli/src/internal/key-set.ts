@@ -1,6 +1,6 @@
 // `--jwks URL|FILE`: a RemoteKeySet for a URL, a LocalKeySet for a file, loaded.
 import { LocalKeySet, type PublicJwks, RemoteKeySet } from "@xshl/keys";
-import { CliInputError } from "../errors";
+import { CliInputInvalidError } from "../errors";
 import { readJsonFile } from "./ring-file";
 
 /** A loaded key set and what it came from. */
@@ -17,7 +17,7 @@ export function isUrl(source: string): boolean {
 
 /**
  * Opens and loads `source`. Errors of `@xshl/keys` (`ERR_KEYS_UNAVAILABLE`,
- * `ERR_KEYS_CONFIG_INVALID`) pass through; an unreadable file is a CliInputError.
+ * `ERR_KEYS_CONFIG_INVALID`) pass through; an unreadable file is a CliInputInvalidError.
  */
 export async function openKeySet(source: string, name: string): Promise<OpenedKeySet> {
 	if (isUrl(source)) {
@@ -36,7 +36,7 @@ export async function openKeySet(source: string, name: string): Promise<OpenedKe
 		typeof jwks !== "object" ||
 		!Array.isArray((jwks as { keys?: unknown }).keys)
 	)
-		throw new CliInputError(`JWKS file ${source} is not a {"keys": [...]} document`);
+		throw new CliInputInvalidError(`JWKS file ${source} is not a {"keys": [...]} document`);
 	const keys = new LocalKeySet({ name, jwks: jwks as { keys: unknown[] } });
 	await keys.load();
 	return { keys, jwks: () => keys.jwks(), close: () => {} };

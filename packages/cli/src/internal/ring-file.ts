@@ -2,7 +2,7 @@
 import { constants } from "node:fs";
 import { chmod, open, readFile, rename, stat } from "node:fs/promises";
 import { KeyRing } from "@xshl/keys/ring";
-import { CliFileExistsError, CliInputError } from "../errors";
+import { CliFileExistsError, CliInputInvalidError } from "../errors";
 
 type RingStatics = {
 	restore?: (snapshot: unknown, options?: object) => Promise<KeyRing>;
@@ -26,13 +26,13 @@ export async function snapshotRing(ring: KeyRing): Promise<unknown> {
 	return methods.snapshot !== undefined ? await methods.snapshot() : await methods.exportPrivate!();
 }
 
-/** Reads a JSON file. @throws CliInputError */
+/** Reads a JSON file. @throws CliInputInvalidError */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
 	let text: string;
 	try {
 		text = await readFile(path, "utf8");
 	} catch (e) {
-		throw new CliInputError(
+		throw new CliInputInvalidError(
 			`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
 			{
 				cause: e,
@@ -42,18 +42,18 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
 	try {
 		return JSON.parse(text);
 	} catch (e) {
-		throw new CliInputError(`${what} ${path} is not JSON`, { cause: e });
+		throw new CliInputInvalidError(`${what} ${path} is not JSON`, { cause: e });
 	}
 }
 
-/** Reads and restores a ring snapshot file. @throws CliInputError */
+/** Reads and restores a ring snapshot file. @throws CliInputInvalidError */
 export async function readRing(path: string): Promise<KeyRing> {
 	const snapshot = await readJsonFile(path, "ring snapshot");
 	try {
 		return await restoreRing(snapshot);
 	} catch (e) {
 		const code = (e as { code?: string }).code ?? "error";
-		throw new CliInputError(
+		throw new CliInputInvalidError(
 			`${path} is not a usable ring snapshot (${code}): ${(e as Error).message}`,
 			{
 				cause: e,
@@ -81,7 +81,7 @@ export async function writeSecretFile(path: string, text: string, replace: boole
 	} catch (e) {
 		if ((e as NodeJS.ErrnoException).code === "EEXIST")
 			throw new CliFileExistsError(`${path} exists; pass --force to overwrite it`, { cause: e });
-		throw new CliInputError(
+		throw new CliInputInvalidError(
 			`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
 			{
 				cause: e,
