@@ -3,7 +3,8 @@
 // the repo (lint, build, typecheck, unit + integration tests, package checks, size budgets,
 // consumer tests), then prints per-suite counts and, alone on the last line, the total:
 // `N passed, M failed`. Test suites count their test cases (from vitest's JSON report); every
-// other task counts as one check. Exits non-zero when anything failed.
+// other task counts as one check. Skipped (and todo) tests are shown per suite and in total,
+// on the line before the last. Exits non-zero when anything failed.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -48,6 +49,7 @@ const summaries = existsSync(runsDir)
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const lines = [];
 if (summaries.length === 0) {
 	lines.push("no turbo run summary was written: counting the whole run as one failure");
@@ -65,10 +67,12 @@ if (summaries.length === 0) {
 			const r = JSON.parse(readFileSync(report, "utf8"));
 			const p = r.numPassedTests ?? 0;
 			let f = r.numFailedTests ?? 0;
+			const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 			if (!ok && f === 0) f = 1; // the task failed outside any test case
 			passed += p;
 			failed += f;
-			lines.push(`${task.taskId}: ${p} passed, ${f} failed`);
+			skipped += s;
+			lines.push(`${task.taskId}: ${p} passed, ${f} failed${s > 0 ? `, ${s} skipped` : ""}`);
 		} else if (exit === undefined || exit === null) {
 			failed += 1;
 			lines.push(`${task.taskId}: did not run (a dependency failed)`);
@@ -88,5 +92,7 @@ if (summaries.length === 0) {
 console.log("\n── xshl test summary ──");
 for (const line of lines) console.log(line);
 if (turbo.status !== 0 && failed === 0) failed = 1;
+// skipped and todo tests count neither way; said here so that none goes unnoticed
+console.log(`${skipped} skipped`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
