@@ -17,7 +17,8 @@ import {
 	checkVersionAndSid,
 	parseClaims,
 } from "./internal/claim-checks";
-import { joseEngine, type VerifiedJws } from "./internal/engine-jose";
+import { joseEngine, type VerifiedJws, type VerifyEngine } from "./internal/engine-jose";
+import { detectNodeCrypto, type NodeCrypto, nodeEngine } from "./internal/engine-node";
 import { deepFreeze, VerifiedTokenCache } from "./internal/verify-cache";
 import { compileVerifyOptions } from "./internal/verify-options";
 
@@ -103,6 +104,15 @@ export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = Sessio
 	 * @default undefined (no cache)
 	 */
 	cache?: VerifyCacheOptions;
+	/**
+	 * The signature engine. `"auto"`: on runtimes with `node:crypto` (Node, Bun, Deno; found
+	 * through `process.getBuiltinModule`, nothing is imported elsewhere) a synchronous
+	 * `crypto.verify` after jose's exact checks, in jose's order and with its errors (proven
+	 * against jose by the differential tests); jose (WebCrypto) on every other runtime.
+	 * `"jose"`: always jose.
+	 * @default "auto"
+	 */
+	engine?: "auto" | "jose";
 }
 
 /** Options of the opt-in verified-token cache ({@link VerifySessionOptions.cache}). */
@@ -146,6 +156,11 @@ export interface SessionVerifier<T> {
 	verifyWithHeader(token: string): Promise<VerifiedSession<T>>;
 	/** The expected `sid`, or `undefined` when it is not checked. */
 	readonly sid: string | undefined;
+	/**
+	 * The engine that checks signatures: `"node"` (synchronous `node:crypto`, on runtimes that
+	 * have it) or `"jose"` (WebCrypto through jose; everywhere else, or with `engine: "jose"`).
+	 */
+	readonly engine: "jose" | "node";
 }
 
 /**
@@ -166,7 +181,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 	options: VerifySessionOptions<S>,
 ): SessionVerifier<z.output<S>> {
 	const o = compileVerifyOptions(options);
-	const engine = joseEngine(o);
+	const engine = createEngine(o);
 	const { trace, sid, version, schema, acceptedTyps, typeList, leeway, maxTokenAge, clockMs } = o;
 	const cache =
 		o.cache === undefined
@@ -223,7 +238,17 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		});
 	}
 
-	return { verify, verifyWithHeader, sid };
+	return { verify, verifyWithHeader, sid, engine: engine.name as "jose" | "node" };
+}
+
+let nodeCrypto: NodeCrypto | undefined | null = null;
+
+function createEngine(o: ReturnType<typeof compileVerifyOptions>): VerifyEngine {
+	const jose = joseEngine(o);
+	if (o.engine === "jose") return jose;
+	if (nodeCrypto === null) nodeCrypto = detectNodeCrypto();
+	if (nodeCrypto === undefined) return jose;
+	return nodeEngine(o, nodeCrypto, jose.verifyWithKey);
 }
 
 const compiled = new WeakMap<object, SessionVerifier<unknown>>();

@@ -2,7 +2,7 @@
 // it still reads the injected clock on every call and follows the key set's algorithms.
 import { Trace } from "@xshl/trace";
 import { jwtVerify } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import {
 	createSessionVerifier,
@@ -410,5 +410,76 @@ describe("strict parsing (issue 12 §2)", () => {
 		const e = await caught(() => strict.verify(token));
 		expect(e).toBeInstanceOf(SessionAlgNotAllowedError);
 		expect(e.code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
+	});
+});
+
+describe("engines (issue 13 §1)", () => {
+	it("auto picks the synchronous node:crypto engine on Node; engine: jose forces jose", async () => {
+		const f = await fixture("ES256");
+		expect(createSessionVerifier({ keys: f.keys }).engine).toBe("node");
+		expect(createSessionVerifier({ keys: f.keys, engine: "jose" }).engine).toBe("jose");
+		const e = await caught(() =>
+			createSessionVerifier({ keys: f.keys, engine: "webcrypto" as never }),
+		);
+		expect((e as unknown as SessionConfigError).issues[0]?.path).toBe("engine");
+	});
+
+	it("the node engine never calls WebCrypto verify, and converts each key once", async () => {
+		const { config, keys } = await fixture("ES256");
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const tokens = [await session.jwt(), await session.jwt(), await session.jwt()];
+		const node = createSessionVerifier(session.options);
+		const jose = createSessionVerifier({ ...session.options, engine: "jose" });
+		const nodeCrypto = await import("node:crypto");
+		const from = vi.spyOn(nodeCrypto.KeyObject, "from");
+		const subtle = vi.spyOn(crypto.subtle, "verify").mockRejectedValue(new Error("no WebCrypto"));
+		try {
+			for (const t of tokens) expect((await node.verify(t)).sid).toBe(session.sid);
+			// the same key object from the key set: one conversion for three verifications
+			expect(from).toHaveBeenCalledTimes(1);
+			expect(subtle).not.toHaveBeenCalled();
+			// control: jose goes through WebCrypto, which now fails
+			const e = await caught(() => jose.verify(tokens[0]!));
+			expect(e.code).toBe("ERR_SESSION_SIGNATURE_INVALID");
+			expect(subtle).toHaveBeenCalledTimes(1);
+		} finally {
+			from.mockRestore();
+			subtle.mockRestore();
+		}
+		expect(keys.resolverCalls).toBeGreaterThan(0);
+	});
+
+	it("binds the algorithm to the key: a PS256 header over an RS256 key is refused by both engines", async () => {
+		const rs = await fixture("RS256");
+		// a lax key set: it returns the RS256 key whatever alg the header names
+		const lax = {
+			name: "session_name",
+			resolver: async () => rs.key.publicKey,
+			getKey: async () => rs.key.publicKey,
+			algorithms: () => ["RS256", "PS256"],
+		};
+		const session = new Session(rs.config, UA, SALT);
+		session.aud = "service-api";
+		const [h, p] = (await session.jwt()).split(".") as [string, string];
+		const header = JSON.parse(Buffer.from(h, "base64url").toString());
+		const nodeCrypto = await import("node:crypto");
+		const pkcs8 = nodeCrypto.createPrivateKey(rs.key.pkcs8);
+		const ph = Buffer.from(JSON.stringify({ ...header, alg: "PS256" })).toString("base64url");
+		const sig = nodeCrypto.sign("sha256", Buffer.from(`${ph}.${p}`), {
+			key: pkcs8,
+			padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
+			saltLength: 32,
+		});
+		const pss = `${ph}.${p}.${sig.toString("base64url")}`;
+		for (const engine of ["auto", "jose"] as const) {
+			const verifier = createSessionVerifier({ ...session.options, keys: lax, engine });
+			const e = await caught(() => verifier.verify(pss));
+			expect(e).toBeInstanceOf(SessionSignatureInvalidError);
+			expect([verifier.engine, e.code]).toEqual([
+				engine === "auto" ? "node" : "jose",
+				"ERR_SESSION_SIGNATURE_INVALID",
+			]);
+		}
 	});
 });

@@ -23,11 +23,17 @@ export interface VerifyEngine {
 	algorithms(): readonly string[];
 }
 
+/** The jose engine, which can also finish a verification with an already resolved key. */
+export interface JoseEngine extends VerifyEngine {
+	/** `jwtVerify` with `key` instead of the key set's resolver (same options and mapping). */
+	verifyWithKey(token: string, key: unknown): Promise<VerifiedJws>;
+}
+
 /**
  * The jose engine: `jwtVerify` (WebCrypto) behind the format gate, options built once per
  * algorithm list. Runs on every runtime.
  */
-export function joseEngine(o: CompiledVerifyOptions): VerifyEngine {
+export function joseEngine(o: CompiledVerifyOptions): JoseEngine {
 	const base: JWTVerifyOptions = {
 		clockTolerance: o.leeway,
 		maxTokenAge: o.maxTokenAge,
@@ -81,6 +87,12 @@ export function joseEngine(o: CompiledVerifyOptions): VerifyEngine {
 				return Promise.reject(error);
 			}
 			return jwtVerify(token, resolve, options()).then(
+				(result) => result as unknown as VerifiedJws,
+				onRejected,
+			);
+		},
+		verifyWithKey(token: string, key: unknown): Promise<VerifiedJws> {
+			return jwtVerify(token, key as CryptoKey, options()).then(
 				(result) => result as unknown as VerifiedJws,
 				onRejected,
 			);

@@ -92,6 +92,7 @@ const verifyOptionsSchema = z.object({
 			maxAgeMs: z.int().positive().max(86_400_000).optional(),
 		})
 		.optional(),
+	engine: z.enum(["auto", "jose"]).default("auto"),
 });
 
 /** Verify options checked once: what every engine and check reads on the hot path. */
@@ -128,6 +129,7 @@ export interface CompiledVerifyOptions {
 	readonly cache:
 		| { readonly maxEntries: number; readonly maxAgeMs?: number | undefined }
 		| undefined;
+	readonly engine: "auto" | "jose";
 }
 
 /**
@@ -183,6 +185,7 @@ export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 		clock,
 		clockMs: clock ?? Date.now,
 		cache: o.cache,
+		engine: o.engine,
 	};
 }
 
