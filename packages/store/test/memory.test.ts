@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { SessionStore } from "../src/index";
-import { MemoryStore, StoreConfigError } from "../src/index";
+import {
+	MemoryStore,
+	RefreshInvalidError,
+	RefreshReusedError,
+	SessionRevokedError,
+	StoreConfigError,
+} from "../src/index";
 import type { StoreOptions } from "../src/options";
 import { contractSuite } from "./contract";
 
@@ -167,5 +173,117 @@ describe("MemoryStore specifics", () => {
 		off();
 		expect((await store.rotate(r1.refreshToken, { trace: "T" })).generation).toBe(2);
 		expect(seen).toEqual([1]);
+	});
+});
+
+describe("MemoryStore memory is bounded by live sessions (issue 12 §4)", () => {
+	it("100 000 logins of one user keep 50 families and 50 tombstones; the denylist holds only the last 125 s of evictions", async () => {
+		let t = Date.UTC(2026, 5, 1);
+		const store = new MemoryStore({ now: () => t });
+		let first = "";
+		let last = "";
+		for (let i = 0; i < 100_000; i++) {
+			const login = await store.login({ sub: "flood", trace: "T", sid: `s${i}` });
+			if (i === 0) first = login.refreshToken;
+			last = login.refreshToken;
+			t += 10;
+		}
+		t -= 10;
+		store.sweep();
+		// before: 100 000 families kept for 24 h (~117 MiB) with 50 live.
+		// Evictions at logins 87 500…99 999 are within AT TTL + leeway (125 s = 12 500 × 10 ms).
+		expect(store.stats()).toEqual({
+			families: 50,
+			users: 1,
+			denylist: 12_500,
+			tombstones: 50,
+		});
+		expect((await store.listSessions("flood")).length).toBe(50);
+		// the newest family still rotates; the first one's tombstone was dropped long ago
+		expect((await store.rotate(last, { trace: "T" })).generation).toBe(1);
+		await expect(store.rotate(first, { trace: "T" })).rejects.toBeInstanceOf(RefreshInvalidError);
+		// once the denylist window has passed, only live families and their tombstones remain
+		t += 125_001;
+		store.sweep();
+		expect(store.stats()).toEqual({ families: 50, users: 1, denylist: 0, tombstones: 50 });
+	}, 120_000);
+
+	it("revoked, logged-out, reused and logged-out-everywhere families are deleted at once; the tombstone keeps the exact error", async () => {
+		const t = Date.UTC(2026, 6, 1);
+		const store = new MemoryStore({ now: () => t, graceMs: 0, maxSessionsPerUser: 3 });
+		const [a, b, c] = [
+			await store.login({ sub: "u", trace: "T", sid: "a" }),
+			await store.login({ sub: "u", trace: "T", sid: "b" }),
+			await store.login({ sub: "u", trace: "T", sid: "c" }),
+		];
+		expect(store.stats()).toEqual({ families: 3, users: 1, denylist: 0, tombstones: 0 });
+		expect(await store.logout(a.refreshToken)).toEqual({ revoked: true });
+		expect(store.stats()).toEqual({ families: 2, users: 1, denylist: 1, tombstones: 1 });
+		expect(await store.revokeSession({ sub: "u", sid: "b" })).toBe(true);
+		expect(store.stats()).toEqual({ families: 1, users: 1, denylist: 2, tombstones: 2 });
+		const c1 = await store.rotate(c.refreshToken, { trace: "T" });
+		await expect(store.rotate(c.refreshToken, { trace: "T" })).rejects.toBeInstanceOf(
+			RefreshReusedError,
+		);
+		expect(store.stats()).toEqual({ families: 0, users: 1, denylist: 3, tombstones: 3 });
+		for (const rt of [a.refreshToken, b.refreshToken, c1.refreshToken]) {
+			await expect(store.rotate(rt, { trace: "T" })).rejects.toMatchObject({
+				name: "SessionRevokedError",
+				code: "ERR_STORE_SESSION_REVOKED",
+			});
+		}
+		const d = await store.login({ sub: "u", trace: "T", sid: "d" });
+		expect((await store.logoutAll("u")).revoked).toBe(1);
+		// the cap (3) bounds the tombstones: a's, the oldest, was dropped for d's
+		expect(store.stats()).toEqual({ families: 0, users: 1, denylist: 4, tombstones: 3 });
+		await expect(store.rotate(d.refreshToken, { trace: "T" })).rejects.toBeInstanceOf(
+			SessionRevokedError,
+		);
+		await expect(store.rotate(a.refreshToken, { trace: "T" })).rejects.toBeInstanceOf(
+			RefreshInvalidError,
+		);
+		const dump = store.dump() as { families: unknown[]; users: { graves: [string, unknown][] }[] };
+		expect(dump.families).toEqual([]);
+		expect(dump.users[0]?.graves.map(([fid]) => fid)).toEqual([b.familyId, c.familyId, d.familyId]);
+	});
+
+	it("revoking an unknown sid writes nothing (before: a user and a denylist entry per call)", async () => {
+		const store = new MemoryStore();
+		for (let i = 0; i < 1000; i++) {
+			expect(await store.revokeSession({ sub: `nobody-${i}`, sid: `s${i}` })).toBe(false);
+		}
+		expect(store.stats()).toEqual({ families: 0, users: 0, denylist: 0, tombstones: 0 });
+		expect(store.dump()).toEqual({ families: [], users: [], deny: [] });
+	});
+
+	it("a far-future exp is clamped to AT TTL + leeway instead of living (or failing) longer", async () => {
+		let t = Date.UTC(2026, 7, 1);
+		const store = new MemoryStore({ now: () => t, accessTokenTtlMs: 60_000, leewayMs: 1000 });
+		const iat = t / 1000;
+		const far = t / 1000 + 10 * 365 * 86_400;
+		await store.denyJti({ sub: "u", id: "j", exp: far });
+		await store.denySid({ sub: "u", id: "s", exp: Number.MAX_SAFE_INTEGER });
+		const login = await store.login({ sub: "u", trace: "T" });
+		await store.logout(login.refreshToken, { accessToken: { jti: "j2", exp: far } });
+		t += 60_999;
+		expect(await store.isRevoked({ sub: "u", jti: "j", iat })).toEqual({
+			revoked: true,
+			reason: "jti",
+		});
+		expect(await store.isRevoked({ sub: "u", sid: "s", iat })).toEqual({
+			revoked: true,
+			reason: "sid",
+		});
+		expect(await store.isRevoked({ sub: "u", jti: "j2", iat })).toEqual({
+			revoked: true,
+			reason: "jti",
+		});
+		t += 2;
+		for (const q of [{ jti: "j" }, { sid: "s" }, { jti: "j2" }]) {
+			expect(await store.isRevoked({ sub: "u", iat, ...q })).toEqual({
+				revoked: false,
+				reason: null,
+			});
+		}
 	});
 });

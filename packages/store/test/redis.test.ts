@@ -144,6 +144,32 @@ describe.skipIf(skip)("RedisStore (real Redis)", () => {
 			expect(await admin.exists(`${prefix2}:pepper`)).toBe(0);
 		});
 
+		it("a denylist entry with a far-future exp is clamped to AT TTL + leeway (before: PX too large, ERR_STORE_UNAVAILABLE)", async () => {
+			const prefix = randomPrefix("clamp");
+			prefixes.add(prefix);
+			const store = make(prefix, { accessTokenTtlMs: 60_000, leewayMs: 1000 });
+			const far = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;
+			await store.denyJti({ sub: "u", id: "j", exp: far });
+			await store.denySid({ sub: "u", id: "s", exp: Number.MAX_SAFE_INTEGER });
+			const login = await store.login({ sub: "u", trace: "T" });
+			expect(
+				await store.logout(login.refreshToken, { accessToken: { jti: "j2", exp: far } }),
+			).toEqual({
+				revoked: true,
+			});
+			const base = `${prefix}:{u:${login.familyId.slice(0, 16)}}:`;
+			for (const key of [`${base}dj:j`, `${base}ds:s`, `${base}dj:j2`]) {
+				const pttl = await admin.pttl(key);
+				expect(pttl).toBeGreaterThan(55_000);
+				expect(pttl).toBeLessThanOrEqual(61_000);
+			}
+			const iat = Math.floor(Date.now() / 1000);
+			expect(await store.isRevoked({ sub: "u", jti: "j", sid: "s", iat })).toEqual({
+				revoked: true,
+				reason: "jti",
+			});
+		});
+
 		it("refuses a client with an ioredis keyPrefix (ERR_STORE_CONFIG_INVALID)", () => {
 			const c = connect(DB, { keyPrefix: "app:", lazyConnect: true });
 			clients.push(c);
