@@ -99,11 +99,11 @@ export const DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS: readonly ContentEncryptionAl
  * @default 8192
  * @example
  * ```ts
- * import { DEFAULT_MAX_TOKEN_LENGTH } from '@xshl/jwe'
- * console.log(DEFAULT_MAX_TOKEN_LENGTH) // 8192
+ * import { DEFAULT_MAX_TOKEN_BYTES } from '@xshl/jwe'
+ * console.log(DEFAULT_MAX_TOKEN_BYTES) // 8192
  * ```
  */
-export const DEFAULT_MAX_TOKEN_LENGTH = 8192 as const;
+export const DEFAULT_MAX_TOKEN_BYTES = 8192 as const;
 
 /**
  * Largest `maxPBES2Count` accepted when PBES2 is explicitly allowed (draft-ietf-oauth-rfc8725bis:

@@ -1,7 +1,7 @@
 import { exportPKCS8 } from "jose";
 import { describe, expect, it } from "vitest";
 import { encPair, joseEncrypt, keySetOf, privateJwk, publicJwk } from "../test/keys";
-import { CONTENT_ENCRYPTION_ALGORITHMS, DEFAULT_MAX_TOKEN_LENGTH } from "./algorithms";
+import { CONTENT_ENCRYPTION_ALGORITHMS, DEFAULT_MAX_TOKEN_BYTES } from "./algorithms";
 import { deserialize } from "./deserialize";
 import {
 	DECRYPTION_FAILED_MESSAGE,
@@ -200,8 +200,8 @@ describe("deserialize", () => {
 
 	it("validates the policy options", async () => {
 		for (const bad of [
-			{ maxTokenLength: 10 },
-			{ maxTokenLength: 1.5 },
+			{ maxTokenBytes: 10 },
+			{ maxTokenBytes: 1.5 },
 			{ keyManagementAlgorithms: [] },
 			{ keyManagementAlgorithms: ["none"] },
 			{ maxPBES2Count: 1_200_001 },
@@ -214,6 +214,28 @@ describe("deserialize", () => {
 		expect((await caught(deserialize("x", null as never))).code).toBe("ERR_JWE_CONFIG_INVALID");
 	});
 
+	it("config issues carry the dotted option path as a string, and the old limit name is refused", async () => {
+		const e = await caught(
+			deserialize("a.b.c.d.e", {
+				keys: rsa.privateKey,
+				keyManagementAlgorithms: ["RSA-OAEP-256", "none"],
+				maxTokenLength: 100,
+			} as never),
+		);
+		expect((e as JweConfigError).issues).toEqual([
+			{
+				path: "keyManagementAlgorithms.1",
+				message:
+					"unknown JWE key management algorithm; expected one of RSA-OAEP, RSA-OAEP-256, RSA-OAEP-384, RSA-OAEP-512, ECDH-ES, ECDH-ES+A128KW, ECDH-ES+A192KW, ECDH-ES+A256KW, A128KW, A192KW, A256KW, A128GCMKW, A192GCMKW, A256GCMKW, dir, PBES2-HS256+A128KW, PBES2-HS384+A192KW, PBES2-HS512+A256KW",
+			},
+			{ path: "maxTokenLength", message: "maxTokenLength was renamed to maxTokenBytes" },
+		]);
+		const root = await caught(deserialize("x", null as never));
+		expect((root as JweConfigError).issues).toEqual([
+			{ path: "", message: "expected an object with keys" },
+		]);
+	});
+
 	it("malformed input is ERR_JWE_INVALID with a message that never echoes the token", async () => {
 		for (const token of ["", "a.b.c", "a.b.c.d.e.f", "!!!.b.c.d.e", "bnVsbA.b.c.d.e", 42]) {
 			const e = await caught(deserialize(token as never, { keys: rsa.privateKey }));
@@ -222,14 +244,14 @@ describe("deserialize", () => {
 		}
 	});
 
-	it("checks the length first, against DEFAULT_MAX_TOKEN_LENGTH by default", async () => {
+	it("checks the length first, against DEFAULT_MAX_TOKEN_BYTES by default", async () => {
 		const e = await caught(
-			deserialize("a".repeat(DEFAULT_MAX_TOKEN_LENGTH + 1), { keys: rsa.privateKey }),
+			deserialize("a".repeat(DEFAULT_MAX_TOKEN_BYTES + 1), { keys: rsa.privateKey }),
 		);
 		expect(e).toBeInstanceOf(JweTokenTooLargeError);
-		expect((e as JweTokenTooLargeError).length).toBe(8193);
+		expect((e as JweTokenTooLargeError).bytes).toBe(8193);
 		await expect(
-			deserialize("a".repeat(DEFAULT_MAX_TOKEN_LENGTH), { keys: rsa.privateKey }),
+			deserialize("a".repeat(DEFAULT_MAX_TOKEN_BYTES), { keys: rsa.privateKey }),
 		).rejects.toMatchObject({ code: "ERR_JWE_INVALID" });
 	});
 });

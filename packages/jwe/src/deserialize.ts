@@ -66,7 +66,7 @@ export interface DeserializeOptions {
 	 * Maximum token length in characters, checked before any decoding.
 	 * @default 8192
 	 */
-	maxTokenLength?: number;
+	maxTokenBytes?: number;
 	/**
 	 * Maximum PBES2 iteration count (`p2c`), only relevant when a PBES2 alg is allowed; at most
 	 * 1 200 000.
@@ -109,7 +109,7 @@ const normalizedCache = new WeakMap<object, Normalized>();
 function normalize(options: DeserializeOptions): Normalized {
 	if (typeof options !== "object" || options === null) {
 		throw new JweConfigError("deserialize options must be an object", [
-			{ path: [], message: "expected an object with keys" },
+			{ path: "", message: "expected an object with keys" },
 		]);
 	}
 	return cached(normalizedCache, options, (o) => {
@@ -175,7 +175,7 @@ function keyIndependent(error: unknown): Error | undefined {
 
 /**
  * Decrypts a compact JWE. Before any key is touched it checks, in order: the token is a string
- * no longer than `maxTokenLength` (before any split or decode), it has five parts, its protected
+ * no longer than `maxTokenBytes` (before any split or decode), it has five parts, its protected
  * header is JSON, it has no `zip`, and its `alg`/`enc` are in the allowlists. The private key is
  * picked by the header's `kid` (and `alg`); several keys support rotation. Every decryption
  * failure (wrong key, modified encrypted key, IV, ciphertext or tag) throws the same
@@ -185,7 +185,7 @@ function keyIndependent(error: unknown): Error | undefined {
  * @param options - keys, allowlists and limits; see {@link DeserializeOptions}.
  * @returns the plaintext bytes with `text()` and `json()` helpers and the protected header.
  * @throws {JweConfigError} `ERR_JWE_CONFIG_INVALID` for bad options (e.g. `RSA1_5` listed, a signing key).
- * @throws {JweTokenTooLargeError} `ERR_JWE_TOKEN_TOO_LARGE` when longer than `maxTokenLength`.
+ * @throws {JweTokenTooLargeError} `ERR_JWE_TOKEN_TOO_LARGE` when longer than `maxTokenBytes`.
  * @throws {JweInvalidError} `ERR_JWE_INVALID` for a malformed token.
  * @throws {JweZipRefusedError} `ERR_JWE_ZIP_REFUSED` when the header has `zip`.
  * @throws {JweAlgNotAllowedError} `ERR_JWE_ALG_NOT_ALLOWED` for an `alg`/`enc` outside the allowlists.

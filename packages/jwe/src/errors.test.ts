@@ -13,7 +13,7 @@ import {
 } from "./errors";
 
 const instances: JweError[] = [
-	new errors.JweConfigError("m", [{ path: ["a"], message: "b" }]),
+	new errors.JweConfigError("m", [{ path: "a", message: "b" }]),
 	new errors.JweHeaderInvalidError("m"),
 	new errors.JwePayloadInvalidError("m"),
 	new errors.JweNoMatchingKeyError("m"),
@@ -65,8 +65,8 @@ describe("errors", () => {
 		expect(new JweConfigError("m", [], { cause }).cause).toBe(cause);
 		expect(new JweAlgNotAllowedError("enc", "m").parameter).toBe("enc");
 		const big = new JweTokenTooLargeError(10, 5);
-		expect([big.length, big.maxTokenLength]).toEqual([10, 5]);
-		expect(big.message).toBe("JWE is 10 characters long; the limit (maxTokenLength) is 5");
+		expect([big.bytes, big.maxTokenBytes]).toEqual([10, 5]);
+		expect(big.message).toBe("JWE is 10 bytes long; the limit (maxTokenBytes) is 5");
 		expect("cause" in new JweInvalidError("m")).toBe(false);
 	});
 

@@ -16,7 +16,7 @@ export const JWE_ERROR_CODES = {
 	ERR_JWE_PAYLOAD_INVALID: { status: 400, meaning: "A payload cannot be encoded (serialize), or a plaintext is not UTF-8 text or JSON (text()/json())." },
 	ERR_JWE_NO_MATCHING_KEY: { status: 401, meaning: "No recipient key for the header's kid (serialize), or no configured decryption key for the token's kid and alg (deserialize)." },
 	ERR_JWE_ENCRYPTION_FAILED: { status: 500, meaning: "jose could not encrypt with the recipient key (wrong key type for alg, too-small RSA key...)." },
-	ERR_JWE_TOKEN_TOO_LARGE: { status: 401, meaning: "The token is longer than maxTokenLength; checked before any decoding (or, on serialize, the produced token would be)." },
+	ERR_JWE_TOKEN_TOO_LARGE: { status: 401, meaning: "The token is longer than maxTokenBytes; checked before any decoding (or, on serialize, the produced token would be)." },
 	ERR_JWE_INVALID: { status: 401, meaning: "The input is not a well-formed compact JWE (wrong part count, bad base64url, bad header JSON, missing alg/enc, bad IV or tag length...)." },
 	ERR_JWE_ALG_NOT_ALLOWED: { status: 401, meaning: "The token's alg or enc is outside the configured allowlist (RSA1_5 and PBES2 are never in the default one)." },
 	ERR_JWE_ZIP_REFUSED: { status: 401, meaning: 'The token (or header) carries a "zip" parameter; compressed JWE is always refused.' },
@@ -56,10 +56,10 @@ export class JweError extends Error {
 	}
 }
 
-/** One problem found while validating options (from zod). */
-export interface JweConfigIssue {
-	/** Where the problem is, e.g. `["keyManagementAlgorithms", 0]`. */
-	readonly path: readonly PropertyKey[];
+/** One problem of the options: the dotted option path (`""` for the root) and what was wrong. */
+export interface ConfigIssue {
+	/** Dotted path of the option, e.g. `keyManagementAlgorithms.0`. */
+	readonly path: string;
 	/** What was wrong. */
 	readonly message: string;
 }
@@ -68,9 +68,9 @@ export class JweConfigError extends JweError {
 	static override readonly code = "ERR_JWE_CONFIG_INVALID";
 	declare readonly code: "ERR_JWE_CONFIG_INVALID";
 	/** The problems, each with a path and a message. */
-	readonly issues: readonly JweConfigIssue[];
+	readonly issues: readonly ConfigIssue[];
 	/** @param message - summary. @param issues - each problem. @param options - `cause` (zod's error). */
-	constructor(message: string, issues: readonly JweConfigIssue[], options?: JweErrorOptions) {
+	constructor(message: string, issues: readonly ConfigIssue[], options?: JweErrorOptions) {
 		super(message, options);
 		this.issues = issues;
 	}
@@ -99,15 +99,15 @@ export class JweEncryptionFailedError extends JweError {
 export class JweTokenTooLargeError extends JweError {
 	static override readonly code = "ERR_JWE_TOKEN_TOO_LARGE";
 	declare readonly code: "ERR_JWE_TOKEN_TOO_LARGE";
-	/** The length seen, in characters. */
-	readonly length: number;
-	/** The configured limit, in characters. */
-	readonly maxTokenLength: number;
-	/** @param length - the length seen. @param maxTokenLength - the limit (characters). */
-	constructor(length: number, maxTokenLength: number) {
-		super(`JWE is ${length} characters long; the limit (maxTokenLength) is ${maxTokenLength}`);
-		this.length = length;
-		this.maxTokenLength = maxTokenLength;
+	/** The token's size, in bytes (a compact JWE is ASCII: one byte per character). */
+	readonly bytes: number;
+	/** The configured limit, in bytes. */
+	readonly maxTokenBytes: number;
+	/** @param bytes - the token's size. @param maxTokenBytes - the limit (both in bytes). */
+	constructor(bytes: number, maxTokenBytes: number) {
+		super(`JWE is ${bytes} bytes long; the limit (maxTokenBytes) is ${maxTokenBytes}`);
+		this.bytes = bytes;
+		this.maxTokenBytes = maxTokenBytes;
 	}
 }
 /** The input is not a well-formed compact JWE. */

@@ -10,7 +10,7 @@ export {
 	CONTENT_ENCRYPTION_ALGORITHMS,
 	DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
 	DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
-	DEFAULT_MAX_TOKEN_LENGTH,
+	DEFAULT_MAX_TOKEN_BYTES,
 	KEY_MANAGEMENT_ALGORITHMS,
 	MAX_PBES2_COUNT,
 } from "./algorithms";
@@ -24,7 +24,7 @@ export type {
 } from "./deserialize";
 export { deserialize } from "./deserialize";
 export type {
-	JweConfigIssue,
+	ConfigIssue,
 	JweErrorCode,
 	JweErrorOptions,
 	JweErrors,

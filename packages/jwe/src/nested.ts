@@ -162,7 +162,7 @@ export async function decryptThenVerify<T>(
 ): Promise<T> {
 	if (typeof options?.verify !== "function") {
 		throw new JweConfigError("decryptThenVerify needs a verify function", [
-			{ path: ["verify"], message: "expected a function" },
+			{ path: "verify", message: "expected a function" },
 		]);
 	}
 	let allowed = defaultJwsAlgSet;

@@ -128,13 +128,13 @@ describe("serialize", () => {
 		expect(e.cause).toBeInstanceOf(TypeError);
 	});
 
-	it("never produces a token longer than maxTokenLength", async () => {
+	it("never produces a token longer than maxTokenBytes", async () => {
 		const e = await expectReject(
-			serialize("x".repeat(5000), header, { keys, maxTokenLength: 4096 }),
+			serialize("x".repeat(5000), header, { keys, maxTokenBytes: 4096 }),
 			JweTokenTooLargeError,
 			"ERR_JWE_TOKEN_TOO_LARGE",
 		);
-		expect((e as JweTokenTooLargeError).maxTokenLength).toBe(4096);
+		expect((e as JweTokenTooLargeError).maxTokenBytes).toBe(4096);
 	});
 
 	it("validates options: exactly one of keys/key, sane limits", async () => {
@@ -142,7 +142,7 @@ describe("serialize", () => {
 			{},
 			{ keys, key: rsa.publicKey },
 			{ keys: {} },
-			{ keys, maxTokenLength: 0 },
+			{ keys, maxTokenBytes: 0 },
 			{ keys, contentEncryptionAlgorithms: [] },
 			{ keys, contentEncryptionAlgorithms: ["A256GCM", "nope"] },
 		]) {

@@ -90,7 +90,7 @@ export interface SerializeOptions {
 	 * Maximum length of the produced token, in characters (never silently chunked).
 	 * @default 8192
 	 */
-	maxTokenLength?: number;
+	maxTokenBytes?: number;
 }
 
 interface Normalized {
@@ -125,7 +125,7 @@ const normalizedCache = new WeakMap<object, Normalized>();
 function normalize(options: SerializeOptions): Normalized {
 	if (typeof options !== "object" || options === null) {
 		throw new JweConfigError("serialize options must be an object", [
-			{ path: [], message: "expected an object" },
+			{ path: "", message: "expected an object" },
 		]);
 	}
 	return cached(normalizedCache, options, (o) => {
@@ -226,7 +226,7 @@ function checkHeader(
  * @throws {JwePayloadInvalidError} `ERR_JWE_PAYLOAD_INVALID` when the payload has no JSON form.
  * @throws {JweNoMatchingKeyError} `ERR_JWE_NO_MATCHING_KEY` when the key set has no key (cause: its error).
  * @throws {JweEncryptionFailedError} `ERR_JWE_ENCRYPTION_FAILED` when jose refuses the key.
- * @throws {JweTokenTooLargeError} `ERR_JWE_TOKEN_TOO_LARGE` when the token would exceed `maxTokenLength`.
+ * @throws {JweTokenTooLargeError} `ERR_JWE_TOKEN_TOO_LARGE` when the token would exceed `maxTokenBytes`.
  * @example
  * ```ts
  * import { serialize } from '@xshl/jwe'
@@ -271,8 +271,8 @@ export async function serialize(
 			cause,
 		});
 	}
-	if (token.length > policy.maxTokenLength) {
-		throw new JweTokenTooLargeError(token.length, policy.maxTokenLength);
+	if (token.length > policy.maxTokenBytes) {
+		throw new JweTokenTooLargeError(token.length, policy.maxTokenBytes);
 	}
 	return token;
 }

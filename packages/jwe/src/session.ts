@@ -57,7 +57,7 @@ export interface SessionJweOptions {
 	/** @default ["A256GCM"] */
 	contentEncryptionAlgorithms?: readonly ContentEncryptionAlgorithm[];
 	/** Characters. @default 8192 */
-	maxTokenLength?: number;
+	maxTokenBytes?: number;
 }
 
 /** The Python original's JWE helpers, bound to one session. */
@@ -105,7 +105,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 	const keys = session?.config?.keys;
 	if (typeof keys?.getKey !== "function") {
 		throw new JweConfigError("the session has no config.keys with getKey()", [
-			{ path: ["session", "config", "keys"], message: "expected a key set with getKey()" },
+			{ path: "session.config.keys", message: "expected a key set with getKey()" },
 		]);
 	}
 	const policy = {
@@ -115,7 +115,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 		...(options.contentEncryptionAlgorithms && {
 			contentEncryptionAlgorithms: options.contentEncryptionAlgorithms,
 		}),
-		...(options.maxTokenLength !== undefined && { maxTokenLength: options.maxTokenLength }),
+		...(options.maxTokenBytes !== undefined && { maxTokenBytes: options.maxTokenBytes }),
 	};
 	const jwsAlgorithms: ReadonlySet<string> = new Set(DEFAULT_JWS_ALGORITHMS);
 	const serializeOptions: SerializeOptions = { keys, ...policy };
@@ -125,7 +125,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 			const decryptionKeys = options.decryptionKeys ?? fromConfigKey(session.config.key);
 			if (decryptionKeys === undefined) {
 				throw new JweConfigError("no decryption key: pass decryptionKeys or set config.key", [
-					{ path: ["decryptionKeys"], message: "required when the session has no config.key" },
+					{ path: "decryptionKeys", message: "required when the session has no config.key" },
 				]);
 			}
 			deserializeOptions = { keys: decryptionKeys, ...policy };
@@ -139,7 +139,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 		seal: async (header: JweProtectedHeaderInput) => {
 			if (typeof session.jwt !== "function") {
 				throw new JweConfigError("the session has no jwt() method to sign with", [
-					{ path: ["session", "jwt"], message: "expected a function" },
+					{ path: "session.jwt", message: "expected a function" },
 				]);
 			}
 			return encryptJwt(await session.jwt(), header, serializeOptions);
@@ -147,7 +147,7 @@ export function sessionJwe(session: JweSessionLike, options: SessionJweOptions =
 		open: async <T>(token: string, verify: NestedVerifier<T>) => {
 			if (typeof verify !== "function") {
 				throw new JweConfigError("open() needs a verify function", [
-					{ path: ["verify"], message: "expected a function" },
+					{ path: "verify", message: "expected a function" },
 				]);
 			}
 			return verifyDecrypted(await deserialize(token, decryptionOptions()), verify, jwsAlgorithms);

@@ -362,7 +362,7 @@ describe("JWE-07 zip bombs", () => {
 		const options = {
 			keys: cek,
 			keyManagementAlgorithms: ["dir" as const],
-			maxTokenLength: 2_000_000,
+			maxTokenBytes: 2_000_000,
 		};
 		const e = await rejects(deserialize(token, options), JweZipRefusedError, "ERR_JWE_ZIP_REFUSED");
 		expect((e.cause as { code: string }).code).toBe("ERR_JOSE_NOT_SUPPORTED");
@@ -424,9 +424,7 @@ describe("JWE-08 size limit before decoding", () => {
 			JweTokenTooLargeError,
 			"ERR_JWE_TOKEN_TOO_LARGE",
 		);
-		expect(e.message).toBe(
-			`JWE is ${huge.length} characters long; the limit (maxTokenLength) is 8192`,
-		);
+		expect(e.message).toBe(`JWE is ${huge.length} bytes long; the limit (maxTokenBytes) is 8192`);
 		expect(atob).not.toHaveBeenCalled();
 		expect(decrypt).not.toHaveBeenCalled();
 		expect((await deserialize(token, { keys: rsa.privateKey })).text()).toBe("x"); // control
@@ -645,11 +643,11 @@ describe("FMT-04 a JWE is never decrypted and trusted as a signature", () => {
 			signingKey: signing.privateKey,
 			signingHeader: { alg: "ES256" },
 		});
-		const outer = await serialize(inner, { ...RSA_H, cty: "JWT" }, { keys, maxTokenLength: 16384 });
+		const outer = await serialize(inner, { ...RSA_H, cty: "JWT" }, { keys, maxTokenBytes: 16384 });
 		const decrypt = vi.spyOn(crypto.subtle, "decrypt");
 		const verify = vi.fn();
 		const e = await rejects(
-			decryptThenVerify(outer, { keys: rsa.privateKey, verify, maxTokenLength: 16384 }),
+			decryptThenVerify(outer, { keys: rsa.privateKey, verify, maxTokenBytes: 16384 }),
 			JweNestedInvalidError,
 			"ERR_JWE_NESTED_INVALID",
 		);

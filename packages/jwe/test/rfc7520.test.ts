@@ -105,7 +105,7 @@ describe("RFC 7520 must-reject inputs (JWE-12)", () => {
 			JweConfigError,
 			"ERR_JWE_CONFIG_INVALID",
 		);
-		expect((e as JweConfigError).issues[0]?.path).toEqual(["keyManagementAlgorithms", 0]);
+		expect((e as JweConfigError).issues[0]?.path).toBe("keyManagementAlgorithms.0");
 		expect(e.message).toContain("RSA1_5 cannot be allowed");
 	});
 

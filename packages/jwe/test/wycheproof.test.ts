@@ -130,7 +130,7 @@ describe("Wycheproof JWE vectors", () => {
 		it.each(cases.map((c) => [`tc${c.test.tcId} ${c.group.type} ${c.test.comment}`, c] as const))(
 			"%s",
 			async (_, { group, test, header }) => {
-				const got = await outcome(test.jwe, { keys: group.private, maxTokenLength: 65536 });
+				const got = await outcome(test.jwe, { keys: group.private, maxTokenBytes: 65536 });
 				const alg = header?.alg;
 				const enc = header?.enc;
 				if (header === undefined || typeof alg !== "string") {
@@ -153,7 +153,7 @@ describe("Wycheproof JWE vectors", () => {
 		it("accepts exactly the three valid tests for our default alg/enc pairs", async () => {
 			const accepted: number[] = [];
 			for (const { group, test } of cases) {
-				const got = await outcome(test.jwe, { keys: group.private, maxTokenLength: 65536 });
+				const got = await outcome(test.jwe, { keys: group.private, maxTokenBytes: 65536 });
 				if (got.startsWith("pt:")) accepted.push(test.tcId);
 			}
 			// 66: ECDH-ES+A256KW/A256GCM, 78: ECDH-ES/A256GCM, 90: RSA-OAEP-256/A256GCM
@@ -170,7 +170,7 @@ describe("Wycheproof JWE vectors", () => {
 				const allowable = (KEY_MANAGEMENT_ALGORITHMS as readonly string[]).includes(alg ?? "");
 				const options: DeserializeOptions = {
 					keys: group.private,
-					maxTokenLength: 65536,
+					maxTokenBytes: 65536,
 					// RSA1_5 cannot be listed: allow everything that can be, it is still refused
 					keyManagementAlgorithms: allowable ? [alg as never] : KEY_MANAGEMENT_ALGORITHMS,
 					contentEncryptionAlgorithms: (

@@ -2,8 +2,10 @@ import { decodeJwt, exportPKCS8, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { APP, caught, fixture, makeKey, now, TestKeySet } from "../test/helpers";
 import {
-	DEFAULT_LEEWAY,
+	DEFAULT_LEEWAY_MS,
+	DEFAULT_SESSION_EXPIRES_MS,
 	DEFAULT_UID,
+	MAX_SESSION_EXPIRES_MS,
 	Session,
 	SessionConfig,
 	SessionConfigError,
@@ -28,23 +30,19 @@ async function cfgError(input: Partial<SessionConfigInput> & Record<string, unkn
 }
 
 describe("SessionConfig defaults", () => {
-	it("fills app, version, expires, leeway, allowHmac and adds typ to the header", async () => {
+	it("fills app, version, expiresMs, leewayMs, allowHmac and adds typ to the header", async () => {
 		const { keys, key } = await fixture();
 		const c = new SessionConfig({
 			keys,
 			header: { alg: "ES256", kid: key.kid },
 			key: key.privateKey,
 		});
-		expect([c.app, c.version, c.expires, c.leeway, c.allowHmac, c.audience, c.issuers]).toEqual([
-			DEFAULT_UID,
-			1,
-			120,
-			DEFAULT_LEEWAY,
-			false,
-			undefined,
-			undefined,
+		expect([c.app, c.version, c.expiresMs, c.leewayMs, c.allowHmac, c.audience, c.issuers]).toEqual(
+			[DEFAULT_UID, 1, 120_000, 5000, false, undefined, undefined],
+		);
+		expect([DEFAULT_LEEWAY_MS, DEFAULT_SESSION_EXPIRES_MS, MAX_SESSION_EXPIRES_MS]).toEqual([
+			5000, 120_000, 900_000,
 		]);
-		expect(DEFAULT_LEEWAY).toBe(5);
 		expect(c.header).toEqual({ alg: "ES256", kid: key.kid, typ: "xshl-session+jwt" });
 		expect(c.keys).toBe(keys);
 		expect(c.key).toBe(key.privateKey);
@@ -75,11 +73,12 @@ describe("SessionConfig validation names the field", () => {
 		["header.jku", { header: { alg: "ES256", kid: "es256-1", jku: "http://x" } }, "header.jku"],
 		["header.crit", { header: { alg: "ES256", kid: "es256-1", crit: ["x"] } }, "header.crit"],
 		["version 0", { version: 0 }, "version"],
-		["expires 0", { expires: 0 }, "expires"],
-		["expires 1.5", { expires: 1.5 }, "expires"],
-		["expires 901 (cap 900)", { expires: 901 }, "expires"],
-		["leeway 61", { leeway: 61 }, "leeway"],
-		["leeway -1", { leeway: -1 }, "leeway"],
+		["expiresMs 0", { expiresMs: 0 }, "expiresMs"],
+		["expiresMs 1.5", { expiresMs: 1.5 }, "expiresMs"],
+		["expiresMs 901000 (cap 900000)", { expiresMs: 901_000 }, "expiresMs"],
+		["leewayMs 60001", { leewayMs: 60_001 }, "leewayMs"],
+		["leewayMs -1", { leewayMs: -1 }, "leewayMs"],
+		["leewayMs 1.5", { leewayMs: 1.5 }, "leewayMs"],
 		["now not a function", { now: 5 }, "now"],
 		["maxTokenBytes 0", { maxTokenBytes: 0 }, "maxTokenBytes"],
 		["mergeClaims with a computed claim", { mergeClaims: ["scope", "exp"] }, "mergeClaims.1"],
@@ -88,6 +87,39 @@ describe("SessionConfig validation names the field", () => {
 		const e = await cfgError(input as never);
 		expect(e.issues.map((i) => i.path)).toContain(path);
 		expect(e.message).toContain(`${path}:`);
+	});
+
+	it("expiresMs must be whole seconds, and says so", async () => {
+		const e = await cfgError({ expiresMs: 120_500 });
+		expect(e.issues).toEqual([
+			{
+				path: "expiresMs",
+				message: "expiresMs must be whole seconds (a multiple of 1000): it becomes the exp claim",
+			},
+		]);
+		const { keys, key } = await fixture();
+		const base = { keys, header: { alg: "ES256", kid: key.kid }, key: key.privateKey };
+		expect(new SessionConfig({ ...base, expiresMs: 1000 }).expiresMs).toBe(1000);
+		expect(new SessionConfig({ ...base, expiresMs: 900_000 }).expiresMs).toBe(900_000);
+		expect(new SessionConfig({ ...base, leewayMs: 1500 }).leewayMs).toBe(1500);
+	});
+
+	it("the old second-based names are refused with the new name, never read", async () => {
+		const e = await cfgError({ expires: 120, leeway: 5 } as never);
+		expect(e.issues).toEqual([
+			{
+				path: "expires",
+				message: "expires was renamed to expiresMs (milliseconds, whole seconds: 120 s is 120000)",
+			},
+			{ path: "leeway", message: "leeway was renamed to leewayMs (milliseconds: 5 s is 5000)" },
+		]);
+	});
+
+	it('a root-level problem has the path ""', async () => {
+		const e = await caught(() => new SessionConfig(null as never));
+		expect(e).toBeInstanceOf(SessionConfigError);
+		expect((e as SessionConfigError).issues.map((i) => i.path)).toEqual([""]);
+		expect(e.message).toMatch(/^invalid session config: \(root\): /);
 	});
 
 	it("ALG-08: a falsy key is a config error before any token is read", async () => {

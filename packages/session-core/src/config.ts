@@ -8,13 +8,13 @@
 import type { JWK } from "jose";
 import * as z from "zod";
 import {
-	DEFAULT_LEEWAY,
+	DEFAULT_LEEWAY_MS,
 	DEFAULT_MAX_TOKEN_BYTES,
-	DEFAULT_SESSION_EXPIRES,
+	DEFAULT_SESSION_EXPIRES_MS,
 	DEFAULT_SESSION_VERSION,
 	DEFAULT_UID,
 	HMAC_ALGORITHMS,
-	MAX_SESSION_EXPIRES,
+	MAX_SESSION_EXPIRES_MS,
 	SESSION_TOKEN_TYPE,
 	SIGNING_ALGORITHMS,
 } from "./constants";
@@ -77,17 +77,18 @@ export interface SessionConfigInput {
 	 */
 	version?: number;
 	/**
-	 * Token lifetime in seconds (`exp - iat`), a positive integer up to 900.
-	 * @default 120
+	 * Token lifetime in milliseconds (`exp - iat`), whole seconds only (it becomes the `exp`
+	 * claim, which counts seconds), from 1000 up to {@link MAX_SESSION_EXPIRES_MS} (900000).
+	 * @default 120000 (DEFAULT_SESSION_EXPIRES_MS)
 	 */
-	expires?: number;
+	expiresMs?: number;
 	/** The private key: PKCS#8 PEM (string or bytes), private JWK or private CryptoKey. HS* secrets need `allowHmac`. */
 	key: SessionKeyInput;
 	/**
-	 * Clock leeway in seconds for `exp`/`nbf`/`iat`, 0 to 60.
-	 * @default 5
+	 * Clock leeway in milliseconds for `exp`/`nbf`/`iat`, 0 to 60000.
+	 * @default 5000 (DEFAULT_LEEWAY_MS)
 	 */
-	leeway?: number;
+	leewayMs?: number;
 	/**
 	 * Clock, in milliseconds since the epoch.
 	 * @default Date.now
@@ -175,6 +176,11 @@ function isKeySet(value: unknown): value is SessionKeySet {
 	);
 }
 
+/** An option that was renamed: any value is refused with the new name. */
+function renamed(name: string, now: string): z.ZodOptional<z.ZodUndefined> {
+	return z.undefined({ message: `${name} was renamed to ${now}` }).optional();
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const configSchema = z
@@ -198,13 +204,24 @@ const configSchema = z
 				.min(1, { message: "header.kid must not be empty" }),
 		}),
 		version: z.int().positive().default(DEFAULT_SESSION_VERSION),
-		expires: z
-			.int({ message: "expires must be a whole number of seconds" })
-			.positive()
-			.max(MAX_SESSION_EXPIRES, { message: `expires is capped at ${MAX_SESSION_EXPIRES} seconds` })
-			.default(DEFAULT_SESSION_EXPIRES),
+		expiresMs: z
+			.int({ message: "expiresMs must be an integer number of milliseconds" })
+			.positive({ message: "expiresMs must be positive" })
+			.multipleOf(1000, {
+				message: "expiresMs must be whole seconds (a multiple of 1000): it becomes the exp claim",
+			})
+			.max(MAX_SESSION_EXPIRES_MS, {
+				message: `expiresMs is capped at ${MAX_SESSION_EXPIRES_MS} (15 minutes)`,
+			})
+			.default(DEFAULT_SESSION_EXPIRES_MS),
+		expires: renamed("expires", "expiresMs (milliseconds, whole seconds: 120 s is 120000)"),
 		key: z.unknown(),
-		leeway: z.int().min(0).max(60).default(DEFAULT_LEEWAY),
+		leewayMs: z
+			.int({ message: "leewayMs must be an integer number of milliseconds" })
+			.min(0)
+			.max(60_000, { message: "leewayMs is capped at 60000 (one minute)" })
+			.default(DEFAULT_LEEWAY_MS),
+		leeway: renamed("leeway", "leewayMs (milliseconds: 5 s is 5000)"),
 		now: z
 			.custom<() => number>((v) => typeof v === "function", {
 				message: "now must be a function returning milliseconds",
@@ -293,12 +310,12 @@ export class SessionConfig {
 	readonly header: SessionHeader;
 	/** The `version` claim. */
 	readonly version: number;
-	/** Token lifetime in seconds. */
-	readonly expires: number;
+	/** Token lifetime in milliseconds (whole seconds). */
+	readonly expiresMs: number;
 	/** The key as given (for adapters such as `@xshl/jwe`); see {@link SessionConfig.signingKey}. */
 	readonly key: SessionKeyInput;
-	/** Clock leeway in seconds. */
-	readonly leeway: number;
+	/** Clock leeway in milliseconds. */
+	readonly leewayMs: number;
 	/** Clock in milliseconds. */
 	readonly now: () => number;
 	/** Whether HS* is allowed. */
@@ -318,8 +335,9 @@ export class SessionConfig {
 	 * @param input - see {@link SessionConfigInput}.
 	 * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` naming every bad field: missing
 	 *   keys or header members, `alg: none` or an unknown alg, HS* without `allowHmac`, a public
-	 *   key where a private one is needed, a key that does not fit `alg`, `expires` above 900,
-	 *   an `acceptedTypes` value other than `"xshl-session+jwt"` and `"JWT"`...
+	 *   key where a private one is needed, a key that does not fit `alg`, `expiresMs` above
+	 *   900000 or not whole seconds, the old names `expires`/`leeway`, an `acceptedTypes`
+	 *   value other than `"xshl-session+jwt"` and `"JWT"`...
 	 */
 	constructor(input: SessionConfigInput) {
 		const parsed = configSchema.safeParse(input);
@@ -330,9 +348,9 @@ export class SessionConfig {
 		this.audience = v.audience === undefined ? undefined : Object.freeze([...v.audience]);
 		this.header = Object.freeze({ ...v.header, typ: SESSION_TOKEN_TYPE }) as SessionHeader;
 		this.version = v.version;
-		this.expires = v.expires;
+		this.expiresMs = v.expiresMs;
 		this.key = v.key as SessionKeyInput;
-		this.leeway = v.leeway;
+		this.leewayMs = v.leewayMs;
 		this.now = v.now ?? Date.now;
 		this.allowHmac = v.allowHmac;
 		this.issuers = v.issuers === undefined ? undefined : Object.freeze([...v.issuers]);

@@ -19,15 +19,16 @@
 export const DEFAULT_SESSION_VERSION = 1;
 
 /**
- * Default token lifetime in seconds (`exp - iat`).
+ * Default token lifetime in milliseconds (`exp - iat` = 120 s, the Python original's
+ * `DEFAULT_SESSION_EXPIRES`).
  *
  * @example
  * ```ts
- * import { DEFAULT_SESSION_EXPIRES } from '@xshl/session-core'
- * DEFAULT_SESSION_EXPIRES // 120
+ * import { DEFAULT_SESSION_EXPIRES_MS } from '@xshl/session-core'
+ * DEFAULT_SESSION_EXPIRES_MS // 120000
  * ```
  */
-export const DEFAULT_SESSION_EXPIRES = 120;
+export const DEFAULT_SESSION_EXPIRES_MS = 120_000;
 
 /**
  * The zero UUID: default issuer (`app`) and default `sub`.
@@ -52,26 +53,26 @@ export const DEFAULT_UID = "00000000-0000-0000-0000-000000000000";
 export const DEFAULT_STR = "undef";
 
 /**
- * Largest accepted `expires`, in seconds (15 minutes); a larger value is a config error.
+ * Largest accepted `expiresMs` (15 minutes); a larger value is a config error.
  *
  * @example
  * ```ts
- * import { MAX_SESSION_EXPIRES } from '@xshl/session-core'
- * MAX_SESSION_EXPIRES // 900
+ * import { MAX_SESSION_EXPIRES_MS } from '@xshl/session-core'
+ * MAX_SESSION_EXPIRES_MS // 900000
  * ```
  */
-export const MAX_SESSION_EXPIRES = 900;
+export const MAX_SESSION_EXPIRES_MS = 900_000;
 
 /**
- * Default clock leeway in seconds for `exp`, `nbf` and `iat` (allowed 0 to 60).
+ * Default clock leeway in milliseconds for `exp`, `nbf` and `iat` (allowed 0 to 60 000).
  *
  * @example
  * ```ts
- * import { DEFAULT_LEEWAY } from '@xshl/session-core'
- * DEFAULT_LEEWAY // 5
+ * import { DEFAULT_LEEWAY_MS } from '@xshl/session-core'
+ * DEFAULT_LEEWAY_MS // 5000
  * ```
  */
-export const DEFAULT_LEEWAY = 5;
+export const DEFAULT_LEEWAY_MS = 5000;
 
 /**
  * Default largest token accepted by verification, in bytes (8 KiB); longer tokens are

@@ -81,7 +81,7 @@ export class SessionError extends Error {
 export class SessionTokenError extends SessionError {}
 
 /** One problem of a config: the dotted option path (`"header.alg"`, `""` for the root) and what was wrong. */
-export interface SessionConfigIssue {
+export interface ConfigIssue {
 	/** Dotted path of the option, e.g. `header.alg`. */
 	readonly path: string;
 	/** What was wrong and what was expected. */
@@ -92,13 +92,9 @@ export class SessionConfigError extends SessionError {
 	static override readonly code = "ERR_SESSION_CONFIG_INVALID";
 	declare readonly code: "ERR_SESSION_CONFIG_INVALID";
 	/** Every problem, with the dotted path of the option. */
-	readonly issues: readonly SessionConfigIssue[];
+	readonly issues: readonly ConfigIssue[];
 	/** @param message - the issues, joined. @param issues - each problem. @param options - `cause`. */
-	constructor(
-		message: string,
-		issues: readonly SessionConfigIssue[],
-		options?: SessionErrorOptions,
-	) {
+	constructor(message: string, issues: readonly ConfigIssue[], options?: SessionErrorOptions) {
 		super(message, options);
 		this.issues = issues;
 	}

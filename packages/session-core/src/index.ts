@@ -21,20 +21,20 @@ export type {
 export { SessionConfig } from "./config";
 export type { HmacAlgorithm, SigningAlgorithm } from "./constants";
 export {
-	DEFAULT_LEEWAY,
+	DEFAULT_LEEWAY_MS,
 	DEFAULT_MAX_TOKEN_BYTES,
 	DEFAULT_MERGE_CLAIMS,
-	DEFAULT_SESSION_EXPIRES,
+	DEFAULT_SESSION_EXPIRES_MS,
 	DEFAULT_SESSION_VERSION,
 	DEFAULT_STR,
 	DEFAULT_UID,
 	HMAC_ALGORITHMS,
-	MAX_SESSION_EXPIRES,
+	MAX_SESSION_EXPIRES_MS,
 	SESSION_TOKEN_TYPE,
 	SIGNING_ALGORITHMS,
 } from "./constants";
 export type {
-	SessionConfigIssue,
+	ConfigIssue,
 	SessionErrorCode,
 	SessionErrorOptions,
 	SessionErrors,

@@ -1,11 +1,11 @@
 import { expectTypeOf, test } from "vitest";
 import * as z from "zod";
 import {
+	type ConfigIssue,
 	createSessionVerifier,
 	type MergeResult,
 	Session,
 	type SessionClaims,
-	type SessionConfigIssue,
 	type SessionErrorCode,
 	type SessionErrors,
 	type SessionKeySet,
@@ -59,7 +59,7 @@ test("the error union narrows on code", () => {
 	expectTypeOf<SessionErrors["code"]>().toEqualTypeOf<SessionErrorCode>();
 	const e = {} as SessionErrors;
 	if (e.code === "ERR_SESSION_CONFIG_INVALID")
-		expectTypeOf(e.issues).toEqualTypeOf<readonly SessionConfigIssue[]>();
+		expectTypeOf(e.issues).toEqualTypeOf<readonly ConfigIssue[]>();
 });
 
 test("config input requires keys, header.alg, header.kid and key", () => {

@@ -142,28 +142,12 @@ export class Session implements Iterable<[string, JsonValue]> {
 		this.#write(this.#claims, "location", value);
 	}
 
-	/** Alias of {@link Session.path} under the claim's own name. */
-	get location(): string | undefined {
-		return this.path;
-	}
-	set location(value: string | null | undefined) {
-		this.path = value;
-	}
-
 	/** Response type (claim `type`); an empty string deletes it. */
 	get responseType(): string | undefined {
 		return this.#claims.type as string | undefined;
 	}
 	set responseType(value: string | null | undefined) {
 		this.#write(this.#claims, "type", value);
-	}
-
-	/** Alias of {@link Session.responseType} under the claim's own name. */
-	get type(): string | undefined {
-		return this.responseType;
-	}
-	set type(value: string | null | undefined) {
-		this.responseType = value;
 	}
 
 	/** Requested scopes (claim `_scope`), a list of strings; an empty list deletes it. */
@@ -174,14 +158,6 @@ export class Session implements Iterable<[string, JsonValue]> {
 		this.#write(this.#claims, "_scope", value);
 	}
 
-	/** Alias of {@link Session.requestScope} under the claim's own name. */
-	get _scope(): string[] | undefined {
-		return this.requestScope;
-	}
-	set _scope(value: readonly string[] | null | undefined) {
-		this.requestScope = value;
-	}
-
 	/** Data (claim `_payloads`), a JSON object; an empty object deletes it. */
 	get payloads(): Record<string, JsonValue> | undefined {
 		return copy(this.#claims._payloads) as Record<string, JsonValue> | undefined;
@@ -190,18 +166,10 @@ export class Session implements Iterable<[string, JsonValue]> {
 		this.#write(this.#claims, "_payloads", value);
 	}
 
-	/** Alias of {@link Session.payloads} under the claim's own name. */
-	get _payloads(): Record<string, JsonValue> | undefined {
-		return this.payloads;
-	}
-	set _payloads(value: Record<string, unknown> | null | undefined) {
-		this.payloads = value;
-	}
-
 	/**
 	 * Validation options of this session, as `verifySession` takes them: fixed `version`, fixed
 	 * `sid`, `trace` checked with this session's trace, the audience and issuer allowlists
-	 * and the extra accepted `typ` values when configured, `leewayMs`, and `maxTokenAgeMs = expires`.
+	 * and the extra accepted `typ` values when configured, `leewayMs`, and `maxTokenAgeMs = expiresMs`.
 	 */
 	get options(): VerifySessionOptions {
 		if (this.#options === undefined) {
@@ -211,8 +179,8 @@ export class Session implements Iterable<[string, JsonValue]> {
 				trace: this.trace,
 				sid: this.sid,
 				version: c.version,
-				leewayMs: c.leeway * 1000,
-				maxTokenAgeMs: c.expires * 1000,
+				leewayMs: c.leewayMs,
+				maxTokenAgeMs: c.expiresMs,
 				maxTokenBytes: c.maxTokenBytes,
 				now: c.now,
 			};
@@ -338,7 +306,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 	}
 
 	/**
-	 * Issues a signed token: a fresh `jti` (UUIDv4), `iat = nbf = now`, `exp = now + expires`,
+	 * Issues a signed token: a fresh `jti` (UUIDv4), `iat = nbf = now`, `exp = now + expiresMs / 1000`,
 	 * `trace = trace.get(jti)`, signed with the configured header (plus `typ:
 	 * "xshl-session+jwt"`) and key. The new `jti`, `iat`, `nbf`, `exp` and `trace` stay on the
 	 * session, as in the Python original.
@@ -355,7 +323,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 		claims.jti = jti;
 		claims.iat = iat;
 		claims.nbf = iat;
-		claims.exp = iat + this.config.expires;
+		claims.exp = iat + this.config.expiresMs / 1000;
 		claims.trace = this.trace.get(jti);
 		// the claims are JSON-safe by construction (every value went through the setters), so
 		// they are encoded directly; jose's SignJWT would structuredClone them first

@@ -17,7 +17,7 @@ async function main() {
 	const token = await jwe.serialize("hello", header, { keys });
 	const result = await jwe.deserialize(token, { keys: [{ kid: "enc-1", privateKey }] });
 	assert.equal(result.text(), "hello");
-	await assert.rejects(jwe.deserialize(token, { keys: privateKey, maxTokenLength: 100 }), {
+	await assert.rejects(jwe.deserialize(token, { keys: privateKey, maxTokenBytes: 100 }), {
 		code: "ERR_JWE_TOKEN_TOO_LARGE",
 	});
 	assert.equal(jwe.JweError, jweErrors.JweError);

@@ -44,7 +44,7 @@ await assert.rejects(core.verifySession(`${token}x`, { keys }), {
 });
 assert.equal(core.SessionError, coreErrors.SessionError);
 assert.equal(core.Trace, Trace);
-assert.equal(core.DEFAULT_SESSION_EXPIRES, 120);
+assert.equal(core.DEFAULT_SESSION_EXPIRES_MS, 120_000);
 assert.throws(
 	() => new core.SessionConfig({ keys, header: { alg: "none", kid: "k" }, key: privateKey }),
 	{

@@ -42,8 +42,8 @@ export function precheck(token: unknown, policy: Policy): Record<string, unknown
 	if (typeof token !== "string") {
 		throw new JweInvalidError("a compact JWE must be a string");
 	}
-	if (token.length > policy.maxTokenLength) {
-		throw new JweTokenTooLargeError(token.length, policy.maxTokenLength);
+	if (token.length > policy.maxTokenBytes) {
+		throw new JweTokenTooLargeError(token.length, policy.maxTokenBytes);
 	}
 	const dot = token.indexOf(".");
 	let parts = 1;

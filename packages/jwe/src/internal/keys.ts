@@ -153,7 +153,7 @@ export function normalizeKeys(input: DecryptionKeyInput): readonly KeyEntry[] {
 	if (problems.length > 0) {
 		throw new JweConfigError(
 			`invalid decryption keys: ${problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("; ")}`,
-			problems,
+			problems.map((p) => ({ path: p.path.map(String).join("."), message: p.message })),
 		);
 	}
 	return Object.freeze(entries);

@@ -3,7 +3,7 @@ import {
 	CONTENT_ENCRYPTION_ALGORITHMS,
 	DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
 	DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
-	DEFAULT_MAX_TOKEN_LENGTH,
+	DEFAULT_MAX_TOKEN_BYTES,
 	KEY_MANAGEMENT_ALGORITHMS,
 	MAX_PBES2_COUNT,
 } from "../algorithms";
@@ -15,7 +15,7 @@ export interface Policy {
 	readonly contentEncryptionAlgorithms: readonly string[];
 	readonly algSet: ReadonlySet<string>;
 	readonly encSet: ReadonlySet<string>;
-	readonly maxTokenLength: number;
+	readonly maxTokenBytes: number;
 	readonly maxPBES2Count: number | undefined;
 }
 
@@ -35,10 +35,14 @@ const encSchema = z.enum(CONTENT_ENCRYPTION_ALGORITHMS, {
 const policySchema = z.looseObject({
 	keyManagementAlgorithms: z.array(algSchema).min(1).readonly().optional(),
 	contentEncryptionAlgorithms: z.array(encSchema).min(1).readonly().optional(),
-	maxTokenLength: z
+	maxTokenBytes: z
 		.int()
 		.min(64)
 		.max(16 * 1024 * 1024)
+		.optional(),
+	/** Renamed: refused with the new name, so an old limit is never silently ignored. */
+	maxTokenLength: z
+		.undefined({ message: "maxTokenLength was renamed to maxTokenBytes" })
 		.optional(),
 	maxPBES2Count: z.int().min(1).max(MAX_PBES2_COUNT).optional(),
 });
@@ -52,10 +56,11 @@ export function parsePolicy(options: object, what: string): Policy {
 
 /** Turns a zod error into our config error; never echoes the input values. */
 export function configError(what: string, error: z.ZodError): JweConfigError {
-	const issues = error.issues.map((i) => ({ path: i.path, message: i.message }));
-	const detail = issues
-		.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-		.join("; ");
+	const issues = error.issues.map((i) => ({
+		path: i.path.map(String).join("."),
+		message: i.message,
+	}));
+	const detail = issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
 	return new JweConfigError(`invalid ${what} options: ${detail}`, issues, { cause: error });
 }
 
@@ -63,7 +68,7 @@ export function configError(what: string, error: z.ZodError): JweConfigError {
 export function toPolicy(parsed: {
 	keyManagementAlgorithms?: readonly string[] | undefined;
 	contentEncryptionAlgorithms?: readonly string[] | undefined;
-	maxTokenLength?: number | undefined;
+	maxTokenBytes?: number | undefined;
 	maxPBES2Count?: number | undefined;
 }): Policy {
 	const keyManagementAlgorithms = Object.freeze([
@@ -77,7 +82,7 @@ export function toPolicy(parsed: {
 		contentEncryptionAlgorithms,
 		algSet: new Set(keyManagementAlgorithms),
 		encSet: new Set(contentEncryptionAlgorithms),
-		maxTokenLength: parsed.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
+		maxTokenBytes: parsed.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES,
 		maxPBES2Count: parsed.maxPBES2Count,
 	});
 }

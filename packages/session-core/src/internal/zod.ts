@@ -1,12 +1,12 @@
 import type * as z from "zod";
-import { SessionConfigError, type SessionConfigIssue } from "../errors";
+import { type ConfigIssue, SessionConfigError } from "../errors";
 
-/** Turns a zod error into a SessionConfigError whose message names every field. */
+/** Turns a zod error into a SessionConfigError whose message names every option (`""` is the root). */
 export function configError(what: string, error: z.ZodError): SessionConfigError {
-	const issues: SessionConfigIssue[] = error.issues.map((issue) => ({
-		path: issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."),
+	const issues: ConfigIssue[] = error.issues.map((issue) => ({
+		path: issue.path.map(String).join("."),
 		message: issue.message,
 	}));
-	const text = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+	const text = issues.map((issue) => `${issue.path || "(root)"}: ${issue.message}`).join("; ");
 	return new SessionConfigError(`invalid ${what}: ${text}`, issues, { cause: error });
 }
