@@ -171,7 +171,7 @@ export class XshlIssuer implements Issuer {
 				audience: [this.#opts.audience],
 				header: sk.header,
 				key: sk.privateKey,
-				expires: this.#opts.ttl,
+				expiresMs: this.#opts.ttl * 1000,
 				now: this.#opts.now,
 			});
 		}
