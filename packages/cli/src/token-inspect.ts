@@ -151,6 +151,19 @@ function timesOf(claims: Record<string, unknown> | undefined, nowMs: number): Ti
 	return out;
 }
 
+/** `expired` (exp at or before now) and `notYetValid` (nbf after now), without leeway. */
+function validity(
+	times: readonly TimeClaim[],
+	nowMs: number,
+): Pick<TokenReport, "expired" | "notYetValid"> {
+	const exp = times.find((t) => t.claim === "exp");
+	const nbf = times.find((t) => t.claim === "nbf");
+	return {
+		expired: exp === undefined ? undefined : exp.value * 1000 <= nowMs,
+		notYetValid: nbf === undefined ? undefined : nbf.value * 1000 > nowMs,
+	};
+}
+
 /**
  * Inspects a compact token: decodes it, describes its times, and runs the checks the
  * options ask for. Never throws for a bad token that decodes: the findings are in the report
@@ -209,6 +222,8 @@ export async function inspectToken(options: InspectTokenOptions): Promise<TokenR
 				report.payloadText = text;
 			}
 			report.times = timesOf(report.claims, nowMs);
+			Object.assign(report, validity(report.times, nowMs));
+			report.ok = report.expired !== true && report.notYetValid !== true;
 		} catch (e) {
 			report.jwe!.error = reported(e);
 			report.ok = false;
@@ -218,16 +233,13 @@ export async function inspectToken(options: InspectTokenOptions): Promise<TokenR
 
 	const claims = decoded.claims;
 	const times = timesOf(claims, nowMs);
-	const exp = times.find((t) => t.claim === "exp");
-	const nbf = times.find((t) => t.claim === "nbf");
 	const report: TokenReport = {
 		kind: "jws",
 		header: decoded.header,
 		claims,
 		payloadText: decoded.payloadText,
 		times,
-		expired: exp === undefined ? undefined : exp.value * 1000 <= nowMs,
-		notYetValid: nbf === undefined ? undefined : nbf.value * 1000 > nowMs,
+		...validity(times, nowMs),
 		ok: true,
 	};
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { serialize } from "@xshl/jwe";
 import { KeyRing } from "@xshl/keys/ring";
 import { sessionId, Trace } from "@xshl/session-core";
+import { exportJWK, exportPKCS8, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliTokenMalformedError } from "../src/errors";
 import { snapshotRing } from "../src/internal/ring-file";
@@ -226,5 +227,33 @@ describe("token inspect, in process", () => {
 		expect(failed.jwe?.decrypted).toBe(false);
 		expect(failed.jwe?.error?.code).toBe("ERR_JWE_NO_MATCHING_KEY");
 		expect(failed.ok).toBe(false);
+	});
+
+	it("--key also takes a PKCS#8 PEM or a private JWK; a JSON payload becomes the claims", async () => {
+		const { publicKey, privateKey } = await generateKeyPair("ECDH-ES+A256KW", {
+			extractable: true,
+		});
+		const exp = Math.floor(Date.now() / 1000) + 60;
+		const jwe = await serialize(
+			{ hello: "world", exp },
+			{ alg: "ECDH-ES+A256KW", enc: "A256GCM", kid: "enc-1" },
+			{ key: publicKey },
+		);
+		const pem = join(dir, "enc.pem");
+		await writeFile(pem, await exportPKCS8(privateKey));
+		const fromPem = await inspectToken({ token: jwe, key: pem });
+		expect(fromPem.jwe?.decrypted).toBe(true);
+		expect(fromPem.claims).toEqual({ hello: "world", exp });
+		expect(fromPem.times.map((t) => t.claim)).toEqual(["exp"]);
+		expect(fromPem.expired).toBe(false);
+		expect(fromPem.ok).toBe(true);
+
+		const jwk = join(dir, "enc.jwk.json");
+		await writeFile(jwk, JSON.stringify(await exportJWK(privateKey)));
+		const m = memoryIO();
+		expect(await run(["token", "inspect", jwe, "--key", jwk], m.io)).toBe(0);
+		expect(m.out()).toContain("JWE encrypted with ECDH-ES+A256KW / A256GCM, kid enc-1");
+		expect(m.out()).toContain("✓ decrypted");
+		expect(m.out()).toContain("hello  world");
 	});
 });
