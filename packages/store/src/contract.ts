@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { StoreOperation } from "./stats";
 
 /** Coarse client information kept with a family (shown in session lists). */
 export interface ClientInput {
@@ -240,7 +241,17 @@ export interface StoreEvents {
 	 * The backing client reported an error (connection lost, cluster node error) outside any
 	 * call, or a call failed (`op` set). `RedisStore` only; the error never carries a token.
 	 */
-	error: { at: number; source: "client" | "node" | "call"; op?: string; error: Error };
+	error: {
+		at: number;
+		/** `client`: the client's `error` event; `node`: a Cluster node's; `call`: a failed store call. */
+		source: "client" | "node" | "call";
+		/** The store operation that failed (`source: "call"`). */
+		op?: StoreOperation;
+		/** The Cluster node (`host:port`, `source: "node"`). */
+		address?: string;
+		/** What failed (a `StoreError` for calls; the client's own error otherwise). */
+		error: Error;
+	};
 }
 
 /** Every event type. */

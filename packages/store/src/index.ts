@@ -54,3 +54,4 @@ export type { SessionPreset, StoreOptions, TraceMismatchPolicy } from "./options
 export { SESSION_PRESETS } from "./options";
 export type { RefreshTokenParts } from "./refresh-token";
 export { parseRefreshToken, REFRESH_TOKEN_MAX_BYTES } from "./refresh-token";
+export type { OperationStats, StoreOperation, StoreStats } from "./stats";

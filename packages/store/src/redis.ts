@@ -8,3 +8,4 @@
 export type { SessionStore } from "./contract";
 export type { RedisClientLike, RedisStoreOptions } from "./redis-store";
 export { RedisStore } from "./redis-store";
+export type { OperationStats, StoreOperation, StoreStats } from "./stats";

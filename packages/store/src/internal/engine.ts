@@ -28,11 +28,13 @@ import {
 	parseInternal,
 	verifyTag,
 } from "../refresh-token";
+import type { StoreOperation } from "../stats";
 import type { Backend, FamilyRow } from "./backend";
 import { coarseClient } from "./client-info";
 import { b64url, hashText, hmacKey, type Key, open, seal, sha256, utf8 } from "./crypto";
 import type { Emitter } from "./emitter";
 import * as inputs from "./inputs";
+import type { OpStats } from "./op-stats";
 import { invalidToken, ROTATE_OUTCOMES } from "./rotate-outcomes";
 
 /** How many `sub` → user-tag results are remembered. */
@@ -88,17 +90,36 @@ export class Engine {
 	readonly #settings: Settings;
 	readonly #backend: Backend;
 	readonly #events: Emitter<StoreEvents>;
+	readonly #stats: OpStats | undefined;
 	#pepper: Promise<Key> | undefined;
 
-	constructor(settings: Settings, backend: Backend, events: Emitter<StoreEvents>) {
+	constructor(settings: Settings, backend: Backend, events: Emitter<StoreEvents>, stats?: OpStats) {
 		this.#settings = settings;
 		this.#backend = backend;
 		this.#events = events;
+		this.#stats = stats;
+	}
+
+	/** One backend call: timed and counted (when stats are kept); a failure is an `error` event. */
+	async #call<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
+		const stats = this.#stats;
+		if (stats === undefined) return run();
+		const start = performance.now();
+		try {
+			const out = await run();
+			stats.record(op, performance.now() - start, false);
+			return out;
+		} catch (error) {
+			stats.record(op, performance.now() - start, true);
+			const e = error instanceof Error ? error : new Error(String(error));
+			this.#events.emit("error", { at: Date.now(), source: "call", op, error: e });
+			throw error;
+		}
 	}
 
 	#key(): Promise<Key> {
 		if (this.#pepper === undefined) {
-			const p = this.#backend.pepper().then((bytes) => hmacKey(bytes));
+			const p = this.#call("pepper", () => this.#backend.pepper()).then((bytes) => hmacKey(bytes));
 			this.#pepper = p;
 			// a failed load (store down) is retried on the next call
 			p.catch(() => {
@@ -123,20 +144,23 @@ export class Engine {
 		const key = await this.#key();
 		const { token } = await mintToken(key, fid, 0);
 		const s = this.#settings;
-		const reply = await this.#backend.login({
-			uTag: b64url(tagBytes),
-			fid,
-			sub: i.sub,
-			sid,
-			trace: i.trace,
-			authTime: i.authTime === undefined ? undefined : i.authTime * 1000,
-			hash: await hashText(token),
-			...client,
-			idleMs: s.idleMs,
-			absMs: s.absMs,
-			maxSessions: s.maxSessions,
-			denySidMs: s.denySidMs,
-		});
+		const hash = await hashText(token);
+		const reply = await this.#call("login", () =>
+			this.#backend.login({
+				uTag: b64url(tagBytes),
+				fid,
+				sub: i.sub,
+				sid,
+				trace: i.trace,
+				authTime: i.authTime === undefined ? undefined : i.authTime * 1000,
+				hash,
+				...client,
+				idleMs: s.idleMs,
+				absMs: s.absMs,
+				maxSessions: s.maxSessions,
+				denySidMs: s.denySidMs,
+			}),
+		);
 		if (reply.status === "absolute" || reply.row === undefined) {
 			throw new RefreshAbsoluteExpiredError(
 				"authTime is older than the absolute session timeout; authenticate again",
@@ -180,20 +204,22 @@ export class Engine {
 			hashText(next.token),
 			seal(parsed.random, context, next.token),
 		]);
-		const reply = await this.#backend.rotate({
-			uTag: parsed.userTag,
-			fid: parsed.familyId,
-			gen: parsed.generation,
-			hash,
-			trace,
-			newHash,
-			sealed,
-			idleMs: s.idleMs,
-			graceMs: s.graceMs,
-			maxReplays: s.maxReplays,
-			traceMode: s.traceMode,
-			denySidMs: s.denySidMs,
-		});
+		const reply = await this.#call("rotate", () =>
+			this.#backend.rotate({
+				uTag: parsed.userTag,
+				fid: parsed.familyId,
+				gen: parsed.generation,
+				hash,
+				trace,
+				newHash,
+				sealed,
+				idleMs: s.idleMs,
+				graceMs: s.graceMs,
+				maxReplays: s.maxReplays,
+				traceMode: s.traceMode,
+				denySidMs: s.denySidMs,
+			}),
+		);
 		const row = reply.row;
 		const outcome = ROTATE_OUTCOMES[reply.status];
 		if (row !== undefined) {
@@ -238,13 +264,15 @@ export class Engine {
 			// RFC 7009 §2.2: an invalid token is not an error (no sub is known: use denyJti)
 			return { revoked: false };
 		}
-		const reply = await this.#backend.logout({
-			uTag: auth.parsed.userTag,
-			fid: auth.parsed.familyId,
-			denySidMs: this.#settings.denySidMs,
-			jti: at?.jti,
-			jtiTtlMs: at === undefined ? 0 : this.#denyTtl(at.exp),
-		});
+		const reply = await this.#call("logout", () =>
+			this.#backend.logout({
+				uTag: auth.parsed.userTag,
+				fid: auth.parsed.familyId,
+				denySidMs: this.#settings.denySidMs,
+				jti: at?.jti,
+				jtiTtlMs: at === undefined ? 0 : this.#denyTtl(at.exp),
+			}),
+		);
 		if (reply.revoked !== undefined) {
 			const { sub, sid } = reply.revoked;
 			const familyId = auth.parsed.familyId;
@@ -255,11 +283,14 @@ export class Engine {
 
 	async revokeSession(input: RevokeSessionInput): Promise<boolean> {
 		const { sub, sid } = inputs.parseInput(inputs.revokeSessionInput, input, "revokeSession");
-		const reply = await this.#backend.revokeSid({
-			uTag: await userTag(sub),
-			sid,
-			denySidMs: this.#settings.denySidMs,
-		});
+		const uTag = await userTag(sub);
+		const reply = await this.#call("revokeSession", () =>
+			this.#backend.revokeSid({
+				uTag,
+				sid,
+				denySidMs: this.#settings.denySidMs,
+			}),
+		);
 		if (reply.fid !== undefined) {
 			const familyId = reply.fid;
 			this.#events.emit("revoke", { at: reply.now, sub, sid, familyId, reason: "revoke_sid" });
@@ -269,12 +300,15 @@ export class Engine {
 
 	async logoutAll(sub: string, options?: LogoutAllOptions): Promise<LogoutAllResult> {
 		const i = inputs.parseInput(inputs.logoutAllInput, { sub, options }, "logoutAll");
-		const reply = await this.#backend.logoutAll({
-			uTag: await userTag(i.sub),
-			exceptSid: i.options?.exceptSid,
-			epochTtlMs: this.#settings.absMs,
-			denySidMs: this.#settings.denySidMs,
-		});
+		const uTag = await userTag(i.sub);
+		const reply = await this.#call("logoutAll", () =>
+			this.#backend.logoutAll({
+				uTag,
+				exceptSid: i.options?.exceptSid,
+				epochTtlMs: this.#settings.absMs,
+				denySidMs: this.#settings.denySidMs,
+			}),
+		);
 		const count = reply.revoked.length;
 		this.#events.emit("logout_all", { at: reply.now, sub: i.sub, count });
 		return { revoked: count, epoch: reply.now };
@@ -284,7 +318,8 @@ export class Engine {
 		const i = inputs.parseInput(inputs.listSessionsInput, { sub, options }, "listSessions");
 		const current = i.options?.currentSid;
 		const limit = i.options?.limit ?? 100;
-		const reply = await this.#backend.list({ uTag: await userTag(i.sub), limit });
+		const uTag = await userTag(i.sub);
+		const reply = await this.#call("listSessions", () => this.#backend.list({ uTag, limit }));
 		return reply.rows
 			.filter((r) => r.sub === i.sub)
 			.map((r) => ({
@@ -304,12 +339,10 @@ export class Engine {
 
 	async isRevoked(query: RevocationQuery): Promise<RevocationStatus> {
 		const q = inputs.parseInput(inputs.revocationQuery, query, "isRevoked");
-		const reason = await this.#backend.isRevoked({
-			uTag: await userTag(q.sub),
-			jti: q.jti,
-			sid: q.sid,
-			iat: q.iat,
-		});
+		const uTag = await userTag(q.sub);
+		const reason = await this.#call("isRevoked", () =>
+			this.#backend.isRevoked({ uTag, jti: q.jti, sid: q.sid, iat: q.iat }),
+		);
 		return { revoked: reason !== null, reason };
 	}
 
@@ -317,6 +350,9 @@ export class Engine {
 		const i = inputs.parseInput(inputs.denyInput, input, kind === "jti" ? "denyJti" : "denySid");
 		const ttlMs = this.#denyTtl(i.exp);
 		if (ttlMs <= 0) return; // already expired: nothing to deny
-		await this.#backend.deny({ uTag: await userTag(i.sub), kind, id: i.id, ttlMs });
+		const uTag = await userTag(i.sub);
+		await this.#call(kind === "jti" ? "denyJti" : "denySid", () =>
+			this.#backend.deny({ uTag, kind, id: i.id, ttlMs }),
+		);
 	}
 }
