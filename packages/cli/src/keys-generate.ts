@@ -9,7 +9,15 @@ import { KeyRing, type SigningAlg } from "@xshl/keys/ring";
 import { snapshotRing, writeSecretFile } from "./internal/ring-file";
 import { describeRing, type RingDescription } from "./internal/ring-report";
 
-/** Signing algorithms `xshl keys generate --alg` accepts. */
+/**
+ * Signing algorithms `xshl keys generate --alg` accepts.
+ *
+ * @example
+ * ```ts
+ * import { GENERATE_ALGORITHMS } from '@xshl/cli'
+ * GENERATE_ALGORITHMS.includes('ES256') // true
+ * ```
+ */
 export const GENERATE_ALGORITHMS: readonly SigningAlg[] = ["ES256", "EdDSA", "RS256", "PS256"];
 
 /** Options of {@link generateKeys}. */

@@ -11,7 +11,13 @@ import * as z from "zod";
 import { CliError, CliUsageError } from "./errors";
 import { parseCommand } from "./internal/args";
 import { cleanToken } from "./internal/compact";
-import { renderJwksCheck, renderModeWarning, renderRing, renderToken } from "./internal/render";
+import {
+	renderJwksCheck,
+	renderModeWarning,
+	renderRing,
+	renderSegments,
+	renderToken,
+} from "./internal/render";
 import { style } from "./internal/style";
 import {
 	JWKS_CHECK_USAGE,
@@ -104,7 +110,12 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
 				...(a.trace !== undefined ? { trace: a.trace } : {}),
 				...(a.key !== undefined ? { key: a.key } : {}),
 			});
-			print(io, a.json, report, () => renderToken(report, s, io.now()));
+			print(
+				io,
+				a.json,
+				report,
+				() => (io.color ? renderSegments(token, s) : "") + renderToken(report, s, io.now()),
+			);
 			return report.ok ? 0 : 1;
 		}
 		case "keys generate": {

@@ -165,6 +165,28 @@ describe("token inspect, in process", () => {
 		expect(report.ok).toBe(false);
 	});
 
+	it("with colour: the encoded token in coloured segments, green and red marks", async () => {
+		const token = await issue(ring);
+		const [h, p, sig] = token.split(".");
+		const m = memoryIO({ color: true });
+		expect(
+			await run(
+				["token", "inspect", token, "--name", "other_name", "--trace", UA, "--trace", SALT],
+				m.io,
+			),
+		).toBe(1);
+		const dot = "\u001b[2m.\u001b[22m";
+		expect(
+			m
+				.out()
+				.startsWith(
+					`\u001b[31m${h}\u001b[39m${dot}\u001b[35m${p}\u001b[39m${dot}\u001b[36m${sig}\u001b[39m\n\n`,
+				),
+		).toBe(true);
+		expect(m.out()).toContain("\u001b[32m✓ trace matches the given parts\u001b[39m");
+		expect(m.out()).toContain('\u001b[31m✗ sid does not match name "other_name"');
+	});
+
 	it("reads the token from stdin with '-' and strips a Bearer prefix", async () => {
 		const token = await issue(ring);
 		const m = memoryIO({ stdin: `Bearer ${token}\n` });

@@ -15,6 +15,17 @@ function value(v: unknown): string {
 	return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+/**
+ * The encoded token with each segment in its colour (as jwt.io shows it): header red,
+ * payload magenta, signature cyan; a JWE's encrypted key yellow, IV green. Only with colour.
+ */
+export function renderSegments(token: string, s: Style): string {
+	const parts = token.split(".");
+	const paint =
+		parts.length === 5 ? [s.red, s.yellow, s.green, s.magenta, s.cyan] : [s.red, s.magenta, s.cyan];
+	return `${parts.map((p, i) => (paint[i] ?? s.dim)(p)).join(s.dim("."))}\n\n`;
+}
+
 /** The human report of `xshl token inspect`. */
 export function renderToken(r: TokenReport, s: Style, nowMs: number, depth = 0): string {
 	const out: string[] = [];
