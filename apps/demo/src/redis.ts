@@ -4,7 +4,7 @@
  * it. A rotation writes the new export; other instances pick it up within `RING_POLL_MS`
  * (the new active key was pre-published as `next`, so their verification never lags).
  */
-import { KeyRing, type KeyRingExport, type KeyRingOptions } from "@xshl/keys/ring";
+import { KeyRing, type KeyRingOptions, type KeyRingSnapshot } from "@xshl/keys/ring";
 import type { SessionStore } from "@xshl/session-store";
 import { Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
@@ -61,10 +61,10 @@ export async function connectRedis(
 			const existing = await client.get(ringKey);
 			if (existing) {
 				lastText = existing;
-				return KeyRing.import(JSON.parse(existing) as KeyRingExport, options);
+				return KeyRing.restore(JSON.parse(existing) as KeyRingSnapshot, options);
 			}
 			const ring = await generate();
-			const text = JSON.stringify(await ring.exportPrivate());
+			const text = JSON.stringify(await ring.snapshot());
 			const set = await client.set(ringKey, text, "NX");
 			if (set === "OK") {
 				lastText = text;
@@ -72,11 +72,11 @@ export async function connectRedis(
 			}
 			const winner = (await client.get(ringKey))!;
 			lastText = winner;
-			return KeyRing.import(JSON.parse(winner) as KeyRingExport, options);
+			return KeyRing.restore(JSON.parse(winner) as KeyRingSnapshot, options);
 		},
 		syncRing(holder, options) {
 			holder.onRotate = async (ring) => {
-				lastText = JSON.stringify(await ring.exportPrivate());
+				lastText = JSON.stringify(await ring.snapshot());
 				await client.set(ringKey, lastText);
 			};
 			timer = setInterval(() => {
@@ -85,7 +85,7 @@ export async function connectRedis(
 					.then(async (text) => {
 						if (text && text !== lastText) {
 							lastText = text;
-							holder.replace(await KeyRing.import(JSON.parse(text) as KeyRingExport, options));
+							holder.replace(await KeyRing.restore(JSON.parse(text) as KeyRingSnapshot, options));
 						}
 					})
 					.catch(() => {});

@@ -90,7 +90,7 @@ export async function createDeps(
 	}
 
 	const { store, shared } = await createStore(config, now, storeEvents);
-	const ringOptions = { now, maxAgeSeconds: config.jwksCacheSeconds };
+	const ringOptions = { now, maxAgeMs: config.jwksCacheSeconds * 1000 };
 	const ring = shared
 		? await shared.loadRing(
 				() =>

@@ -4,6 +4,7 @@ import * as errorsEntry from "./errors";
 import {
 	KEYS_ERROR_CODES,
 	KeyRingEmptyError,
+	KeyRingRotationTooSoonError,
 	KeysConfigError,
 	KeysContentTypeError,
 	KeysError,
@@ -35,6 +36,7 @@ describe("errors", () => {
 		[new KeysRedirectError("m"), "ERR_KEYS_REDIRECT_REFUSED", 503],
 		[new KeysJwksInvalidError("m"), "ERR_KEYS_JWKS_INVALID", 503],
 		[new KeyRingEmptyError("m"), "ERR_KEYS_RING_EMPTY", 500],
+		[new KeyRingRotationTooSoonError(5, "m"), "ERR_KEYS_ROTATION_TOO_SOON", 409],
 	];
 
 	it("every class has its literal code, the registry's status, its own name, and extends KeysError", () => {

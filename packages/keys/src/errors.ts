@@ -81,6 +81,11 @@ export const KEYS_ERROR_CODES = {
 		status: 500,
 		meaning: "The key ring has no key for the purpose asked for.",
 	},
+	ERR_KEYS_ROTATION_TOO_SOON: {
+		status: 409,
+		meaning:
+			"A key ring rotation was asked for closer to the previous switch than minRotationIntervalMs.",
+	},
 } as const;
 
 /** Every stable error code `@xshl/keys` can throw. */
@@ -116,7 +121,7 @@ export class KeysError extends Error {
 	/** Stable machine-readable code; see {@link KEYS_ERROR_CODES}. */
 	readonly code: KeysErrorCode;
 	/** The HTTP status a server should answer. */
-	readonly status: 401 | 500 | 503;
+	readonly status: (typeof KEYS_ERROR_CODES)[KeysErrorCode]["status"];
 
 	/**
 	 * @param message - what was wrong and what was expected; never carries keys, tokens or URLs.
@@ -343,6 +348,23 @@ export class KeyRingEmptyError extends KeysError {
 	declare readonly code: "ERR_KEYS_RING_EMPTY";
 }
 
+/** A rotation closer to the previous switch than `minRotationIntervalMs`; retry at `retryAt`. */
+export class KeyRingRotationTooSoonError extends KeysError {
+	static override readonly code = "ERR_KEYS_ROTATION_TOO_SOON";
+	declare readonly code: "ERR_KEYS_ROTATION_TOO_SOON";
+
+	/**
+	 * @param retryAt - the earliest switch time accepted, in ms since the epoch.
+	 * @param message - the interval and the previous switch.
+	 */
+	constructor(
+		readonly retryAt: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
 /** Discriminated union of every error `@xshl/keys` throws; narrow it on `code`. */
 export type KeysErrors =
 	| KeysConfigError
@@ -357,4 +379,5 @@ export type KeysErrors =
 	| KeysContentTypeError
 	| KeysRedirectError
 	| KeysJwksInvalidError
-	| KeyRingEmptyError;
+	| KeyRingEmptyError
+	| KeyRingRotationTooSoonError;

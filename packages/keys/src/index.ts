@@ -17,6 +17,7 @@ export type {
 export {
 	KEYS_ERROR_CODES,
 	KeyRingEmptyError,
+	KeyRingRotationTooSoonError,
 	KeysConfigError,
 	KeysContentTypeError,
 	KeysError,

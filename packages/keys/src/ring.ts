@@ -1,356 +1,74 @@
 /**
- * The issuer side: a key ring that generates or imports signing and encryption keys, names
- * them by RFC 7638 thumbprint, rotates them with a grace period, and publishes only public
- * keys. On its own subpath so verifiers never load it.
+ * The issuer side: a key ring that generates or restores signing and encryption keys, names
+ * them by RFC 7638 thumbprint, rotates them with a grace period, withdraws a compromised key
+ * at once, never publishes more keys than a `RemoteKeySet` accepts, and publishes only
+ * public keys. On its own subpath so verifiers never load it.
  *
  * Import from `@xshl/keys/ring`.
  *
  * @module
  */
 
+import { KeyRingEmptyError, KeyRingRotationTooSoonError, NoMatchingKeyError } from "./errors";
+import { configIssue } from "./internal/config-error";
+import { Emitter } from "./internal/emitter";
+import { checkKid, ED25519_ALGS, type KeyEntry, KeyIndex, PRIVATE_MEMBERS } from "./internal/jwk";
+import { jwksResponse } from "./internal/jwks-response";
+import { generateOne, type RingKey, restoreOne, snapshotOne } from "./internal/ring-key";
 import {
-	base64url,
-	calculateJwkThumbprint,
-	exportJWK,
-	exportPKCS8,
-	generateKeyPair,
-	importJWK,
-	importPKCS8,
-} from "jose";
-import * as z from "zod";
-import { KeyRingEmptyError, KeysError, NoMatchingKeyError } from "./errors";
-import { configIssue, zodConfigError } from "./internal/config-error";
-import {
-	checkKey,
-	checkKid,
-	type KeyEntry,
-	KeyIndex,
-	PRIVATE_MEMBERS,
-	publicProjection,
-} from "./internal/jwk";
+	parseRingSnapshot,
+	type ResolvedRingOptions,
+	resolveGenerateOptions,
+	resolveRingOptions,
+} from "./internal/ring-options";
 import { type LocalKeySet, liveKeySet } from "./local-key-set";
+import type { KeyRingEvents, RingRotation } from "./ring-events";
+import type {
+	DecryptionKey,
+	EncryptionAlg,
+	EncryptionKey,
+	JwksRequestLike,
+	JwksResponse,
+	KeyRingGenerateOptions,
+	KeyRingOptions,
+	KeyRingSnapshot,
+	KeyRingSnapshotKey,
+	RingKeyInfo,
+	RingKeyState,
+	SigningAlg,
+	SigningKey,
+} from "./ring-types";
 import type { KeyUse, PublicJwk, PublicJwks } from "./types";
-
-/** Signing algorithms the ring generates and imports. */
-export type SigningAlg = "RS256" | "PS256" | "ES256" | "EdDSA";
-/** Encryption (key management) algorithms the ring generates and imports. */
-export type EncryptionAlg = "RSA-OAEP-256" | "ECDH-ES+A256KW";
-
-const SIGNING: readonly SigningAlg[] = ["RS256", "PS256", "ES256", "EdDSA"];
-const ENCRYPTION: readonly EncryptionAlg[] = ["RSA-OAEP-256", "ECDH-ES+A256KW"];
-
-/** Options shared by {@link KeyRing.generate} and {@link KeyRing.import}. */
-export interface KeyRingOptions {
-	/** How long a retired key stays published after `rotate()`, in ms. At least the token lifetime + leeway + the verifiers' max TTL. @default 86400000 (24 h) */
-	graceMs?: number;
-	/** Clock, in ms since the epoch. @default Date.now */
-	now?: () => number;
-	/** RSA modulus length for RS256/PS256/RSA-OAEP-256 keys, in bits. @default 2048 */
-	modulusLength?: 2048 | 3072 | 4096;
-	/** Curve of ECDH-ES+A256KW keys. @default "P-256" */
-	encryptionCurve?: "P-256" | "X25519";
-	/** Whether generated private keys can be exported (needed by `exportPrivate()`). @default true */
-	extractable?: boolean;
-	/** `max-age` of {@link KeyRing.jwksResponse}, in seconds. @default 600 */
-	maxAgeSeconds?: number;
-}
-
-/** Options of {@link KeyRing.generate}. */
-export interface KeyRingGenerateOptions extends KeyRingOptions {
-	/** Signing algorithm. */
-	signing: SigningAlg;
-	/** Encryption algorithm, or `false` for a signing-only ring. @default "ECDH-ES+A256KW" */
-	encryption?: EncryptionAlg | false;
-}
-
-/** One key of an exported ring. Timestamps in ms since the epoch. */
-export interface KeyRingExportKey {
-	/** RFC 7638 thumbprint; checked on import. */
-	kid: string;
-	/** The key's algorithm. */
-	alg: SigningAlg | EncryptionAlg;
-	/** `sig` or `enc`. */
-	use: KeyUse;
-	/** The private key: PKCS#8 PEM or a private JWK. */
-	privateKey: string | Record<string, unknown>;
-	/** When the key was created. */
-	createdAt: number;
-	/** When it became (or becomes) active; absent for the published next key. */
-	activateAt?: number;
-	/** When it was retired. */
-	retireAt?: number;
-	/** When it stops being published. */
-	removeAt?: number;
-}
-
-/** A ring exported with {@link KeyRing.exportPrivate}: secret material, handle as such. */
-export interface KeyRingExport {
-	/** Format version. */
-	version: 1;
-	/** The keys. */
-	keys: KeyRingExportKey[];
-}
-
-/** The state of one ring key at a given time. */
-export type RingKeyState = "next" | "active" | "retired";
-
-/** Public metadata of one ring key (see {@link KeyRing.list}). */
-export interface RingKeyInfo {
-	/** RFC 7638 thumbprint. */
-	kid: string;
-	/** Algorithm. */
-	alg: SigningAlg | EncryptionAlg;
-	/** `sig` or `enc`. */
-	use: KeyUse;
-	/** `next` (published, not yet used), `active` or `retired` (published during the grace). */
-	state: RingKeyState;
-	/** Timestamps in ms since the epoch. */
-	createdAt: number;
-	/** When it became active. */
-	activateAt: number | undefined;
-	/** When it was retired. */
-	retireAt: number | undefined;
-	/** When it stops being published. */
-	removeAt: number | undefined;
-}
-
-/** The active signing key. */
-export interface SigningKey {
-	/** RFC 7638 thumbprint. */
-	kid: string;
-	/** Algorithm. */
-	alg: SigningAlg;
-	/** Private key for jose's `SignJWT#sign`. */
-	privateKey: CryptoKey;
-	/** Protected header to sign with. */
-	header: { alg: SigningAlg; kid: string };
-}
-
-/** A decryption key (private half of a published encryption key). */
-export interface DecryptionKey {
-	/** RFC 7638 thumbprint. */
-	kid: string;
-	/** Algorithm. */
-	alg: EncryptionAlg;
-	/** Private key for jose's `compactDecrypt`. */
-	privateKey: CryptoKey;
-}
-
-/** The active encryption (recipient) key. */
-export interface EncryptionKey {
-	/** RFC 7638 thumbprint. */
-	kid: string;
-	/** Algorithm. */
-	alg: EncryptionAlg;
-	/** Public key for jose's `CompactEncrypt`. */
-	publicKey: CryptoKey;
-}
-
-/** A request as {@link KeyRing.jwksResponse} reads it: only `If-None-Match`. */
-export interface JwksRequestLike {
-	/** Request headers (a `Headers`, or a Node-style record). */
-	headers?: Headers | Record<string, string | string[] | undefined>;
-}
-
-/** An HTTP response for a JWKS endpoint, framework-neutral. */
-export interface JwksResponse {
-	/** 200, or 304 when `If-None-Match` matched. */
-	status: 200 | 304;
-	/** `content-type`, `cache-control`, `etag`. */
-	headers: Record<string, string>;
-	/** The JWKS JSON text ("" on 304). */
-	body: string;
-}
-
-interface RingKey {
-	kid: string;
-	alg: SigningAlg | EncryptionAlg;
-	use: KeyUse;
-	privateKey: CryptoKey;
-	publicKey: CryptoKey;
-	jwk: PublicJwk;
-	createdAt: number;
-	activateAt: number | undefined;
-	retireAt: number | undefined;
-	removeAt: number | undefined;
-}
-
-const ms = z.number().int().nonnegative();
-const OptionsSchema = z.object({
-	graceMs: ms.default(86_400_000),
-	now: z.custom<() => number>((f) => typeof f === "function", "now must be a function").optional(),
-	modulusLength: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
-	encryptionCurve: z.enum(["P-256", "X25519"]).default("P-256"),
-	extractable: z.boolean().default(true),
-	maxAgeSeconds: z.number().int().min(0).default(600),
-});
-const GenerateSchema = OptionsSchema.extend({
-	signing: z.enum(SIGNING as [SigningAlg, ...SigningAlg[]]),
-	encryption: z
-		.union([z.enum(ENCRYPTION as [EncryptionAlg, ...EncryptionAlg[]]), z.literal(false)])
-		.default("ECDH-ES+A256KW"),
-});
-const ExportSchema = z.object({
-	version: z.literal(1),
-	keys: z
-		.array(
-			z.object({
-				kid: z.string().min(1).max(256),
-				alg: z.enum([...SIGNING, ...ENCRYPTION] as [string, ...string[]]),
-				use: z.enum(["sig", "enc"]),
-				privateKey: z.union([z.string(), z.record(z.string(), z.unknown())]),
-				createdAt: ms,
-				activateAt: ms.optional(),
-				retireAt: ms.optional(),
-				removeAt: ms.optional(),
-			}),
-		)
-		.min(1)
-		.max(100),
-});
-
-type Opts = z.output<typeof OptionsSchema>;
-
-function useOf(alg: string): KeyUse {
-	return (SIGNING as readonly string[]).includes(alg) ? "sig" : "enc";
-}
-
-async function generateOne(
-	alg: SigningAlg | EncryptionAlg,
-	o: Opts,
-	now: number,
-): Promise<RingKey> {
-	const options: { extractable: boolean; modulusLength?: number; crv?: string } = {
-		extractable: o.extractable,
-	};
-	if (alg === "RS256" || alg === "PS256" || alg === "RSA-OAEP-256")
-		options.modulusLength = o.modulusLength;
-	if (alg === "EdDSA") options.crv = "Ed25519";
-	if (alg === "ECDH-ES+A256KW") options.crv = o.encryptionCurve;
-	const { privateKey, publicKey } = await generateKeyPair(alg, options);
-	return fromPair(alg, privateKey as CryptoKey, publicKey as CryptoKey, now);
-}
-
-async function fromPair(
-	alg: SigningAlg | EncryptionAlg,
-	privateKey: CryptoKey,
-	publicKey: CryptoKey,
-	createdAt: number,
-): Promise<RingKey> {
-	const use = useOf(alg);
-	const exported = (await exportJWK(publicKey)) as Record<string, unknown>;
-	const material = publicProjection({
-		...exported,
-		kid: undefined,
-		use: undefined,
-		alg: undefined,
-		key_ops: undefined,
-	});
-	const kid = await calculateJwkThumbprint(
-		material as Parameters<typeof calculateJwkThumbprint>[0],
-		"sha256",
-	);
-	return {
-		kid,
-		alg,
-		use,
-		privateKey,
-		publicKey,
-		jwk: { ...material, kid, use, alg },
-		createdAt,
-		activateAt: undefined,
-		retireAt: undefined,
-		removeAt: undefined,
-	};
-}
-
-const PEM =
-	/^\s*-----BEGIN PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PRIVATE KEY-----\s*$/;
-
-async function importOne(
-	k: z.output<typeof ExportSchema>["keys"][number],
-	i: number,
-): Promise<RingKey> {
-	const alg = k.alg as SigningAlg | EncryptionAlg;
-	if (useOf(alg) !== k.use)
-		throw configIssue(`key #${i}: use ${k.use} does not fit alg ${alg}`, `keys.${i}.use`);
-	let privateKey: CryptoKey;
-	try {
-		if (typeof k.privateKey === "string") {
-			if (k.privateKey.includes("ENCRYPTED PRIVATE KEY"))
-				throw configIssue(
-					`key #${i}: encrypted PEM is not supported (no passphrase); decrypt it to PKCS#8 first`,
-					`keys.${i}.privateKey`,
-				);
-			if (!PEM.test(k.privateKey))
-				throw configIssue(
-					`key #${i}: privateKey must be exactly one PKCS#8 PEM block (BEGIN PRIVATE KEY) with nothing around it`,
-					`keys.${i}.privateKey`,
-				);
-			privateKey = (await importPKCS8(k.privateKey, alg, { extractable: true })) as CryptoKey;
-		} else {
-			if (typeof k.privateKey.d !== "string")
-				throw configIssue(
-					`key #${i}: privateKey JWK has no private part (d)`,
-					`keys.${i}.privateKey`,
-				);
-			privateKey = (await importJWK(
-				{ ...k.privateKey, alg: undefined, use: undefined, key_ops: undefined, ext: true } as never,
-				alg,
-				{ extractable: true },
-			)) as CryptoKey;
-		}
-	} catch (e) {
-		if (e instanceof KeysError) throw e;
-		throw configIssue(
-			`key #${i}: privateKey could not be imported as ${alg}`,
-			`keys.${i}.privateKey`,
-			e,
-		);
-	}
-	const full = (await exportJWK(privateKey)) as Record<string, unknown>;
-	const pub: Record<string, unknown> = {};
-	for (const [m, v] of Object.entries(full))
-		if (!PRIVATE_MEMBERS.includes(m) && m !== "key_ops" && m !== "ext") pub[m] = v;
-	const check = checkKey({ ...pub, alg }, undefined);
-	if ("reason" in check) throw configIssue(`key #${i}: ${check.reason}`, `keys.${i}.privateKey`);
-	const { kid: _k, use: _u, alg: _a, key_ops: _o, ...material } = check.jwk;
-	const publicKey = (await importJWK({ ...material, ext: true } as never, alg)) as CryptoKey;
-	const key = await fromPair(alg, privateKey, publicKey, k.createdAt);
-	if (key.kid !== k.kid)
-		throw configIssue(`key #${i}: kid is not the RFC 7638 thumbprint of the key`, `keys.${i}.kid`);
-	key.activateAt = k.activateAt;
-	key.retireAt = k.retireAt;
-	key.removeAt = k.removeAt;
-	return key;
-}
 
 /**
  * An issuer key ring: one active signing key (and optionally one active encryption key),
  * a published **next** key for each use, and retired keys published for `graceMs` after a
- * rotation. Every `kid` is the SHA-256 RFC 7638 thumbprint.
+ * rotation. Every `kid` is the SHA-256 RFC 7638 thumbprint. Events (`ring.on(type, l)`):
+ * `rotate`, `withdraw`, `expire`, `evict`, `capacityWarning` (see {@link KeyRingEvents}).
  *
  * @example
  * ```ts
  * import { KeyRing } from '@xshl/keys/ring'
  * import { SignJWT } from 'jose'
  * const ring = await KeyRing.generate({ signing: 'ES256' })
+ * ring.on('rotate', (e) => log.info({ at: e.at, rotations: e.rotations }, 'keys rotated'))
  * const { privateKey, header } = ring.signingKey()
  * const token = await new SignJWT({ sub: 'u1' }).setProtectedHeader(header).sign(privateKey)
  * const verifier = ring.keySet('session_name') // live LocalKeySet of the public keys
  * ```
  */
-export class KeyRing {
-	readonly #o: Opts;
+export class KeyRing extends Emitter<KeyRingEvents> {
+	readonly #o: ResolvedRingOptions;
 	readonly #now: () => number;
 	#keys: RingKey[];
 	#index: KeyIndex | undefined;
 	#indexAt = Number.NaN;
 
-	private constructor(keys: RingKey[], o: Opts) {
+	private constructor(keys: RingKey[], o: ResolvedRingOptions) {
+		super();
 		this.#keys = keys;
 		this.#o = o;
-		this.#now = o.now ?? Date.now;
+		this.#now = o.now;
 	}
 
 	/**
@@ -362,10 +80,8 @@ export class KeyRing {
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` on invalid options.
 	 */
 	static async generate(options: KeyRingGenerateOptions): Promise<KeyRing> {
-		const parsed = GenerateSchema.safeParse(options);
-		if (!parsed.success) throw zodConfigError("invalid key ring options", parsed.error);
-		const o = parsed.data;
-		const now = (o.now ?? Date.now)();
+		const o = resolveGenerateOptions(options);
+		const now = o.now();
 		const keys: RingKey[] = [];
 		for (const alg of o.encryption === false ? [o.signing] : [o.signing, o.encryption]) {
 			const active = await generateOne(alg, o, now);
@@ -376,37 +92,44 @@ export class KeyRing {
 	}
 
 	/**
-	 * Import a ring exported with {@link KeyRing.exportPrivate} (PKCS#8 PEM or private JWK
-	 * per key). Several instances importing one export switch keys at the same instants.
+	 * Load a ring saved with {@link KeyRing.snapshot} (PKCS#8 PEM or private JWK per key).
+	 * Several instances restoring one snapshot switch keys at the same instants.
 	 *
-	 * @param exported - the export.
+	 * @param snapshot - the snapshot.
 	 * @param options - {@link KeyRingOptions}.
 	 * @returns the ring.
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` on an encrypted PEM, a PEM with
-	 *   anything around it, a public-only JWK, RSA below 2048 bits, a kid that is not the
-	 *   key's thumbprint, a duplicate kid, or no active signing key.
+	 *   anything around it, a public-only JWK, RSA below 2048 or above 8192 bits, an even or
+	 *   over-long RSA exponent, a kid that is not the key's thumbprint, a duplicate kid, or no
+	 *   active signing key.
 	 */
-	static async import(exported: KeyRingExport, options?: KeyRingOptions): Promise<KeyRing> {
-		const o = OptionsSchema.safeParse(options ?? {});
-		if (!o.success) throw zodConfigError("invalid key ring options", o.error);
-		const parsed = ExportSchema.safeParse(exported);
-		if (!parsed.success) throw zodConfigError("invalid key ring export", parsed.error);
+	static async restore(snapshot: KeyRingSnapshot, options?: KeyRingOptions): Promise<KeyRing> {
+		const o = resolveRingOptions(options);
+		const input = parseRingSnapshot(snapshot);
 		const keys: RingKey[] = [];
-		for (const [i, k] of parsed.data.keys.entries()) {
-			const key = await importOne(k, i);
+		for (const [i, k] of input.entries()) {
+			const key = await restoreOne(k, i);
 			if (keys.some((x) => x.kid === key.kid))
 				throw configIssue(`key #${i}: duplicate kid`, `keys.${i}.kid`);
 			keys.push(key);
 		}
-		const ring = new KeyRing(keys, o.data);
+		const ring = new KeyRing(keys, o);
 		if (ring.#active("sig") === undefined)
-			throw configIssue("the export has no active signing key", "keys");
+			throw configIssue("the snapshot has no active signing key", "keys");
 		return ring;
 	}
 
+	/** Keys still published; a retired key past its grace leaves here (`expire` event). */
 	#published(): RingKey[] {
 		const now = this.#now();
-		return this.#keys.filter((k) => k.removeAt === undefined || now < k.removeAt);
+		const gone = this.#keys.filter((k) => k.removeAt !== undefined && now >= k.removeAt);
+		if (gone.length > 0) {
+			this.#keys = this.#keys.filter((k) => !gone.includes(k));
+			this.#index = undefined;
+			for (const k of gone)
+				this.emit("expire", { kid: k.kid, use: k.use, removeAt: k.removeAt as number });
+		}
+		return this.#keys;
 	}
 
 	#active(use: KeyUse): RingKey | undefined {
@@ -415,7 +138,7 @@ export class KeyRing {
 		for (const k of this.#published()) {
 			if (k.use !== use || k.activateAt === undefined || k.activateAt > now) continue;
 			if (k.retireAt !== undefined && k.retireAt <= now) continue;
-			if (best === undefined || k.activateAt > best.activateAt!) best = k;
+			if (best === undefined || k.activateAt > (best.activateAt as number)) best = k;
 		}
 		return best;
 	}
@@ -496,7 +219,7 @@ export class KeyRing {
 						? `a JWE without kid needs exactly one decryption key, the ring has ${keys.length}`
 						: `no published decryption key for kid ${JSON.stringify(header.kid.slice(0, 64))}${header.alg ? ` (${header.alg})` : ""}`,
 				);
-			return keys[0]!.privateKey;
+			return (keys[0] as DecryptionKey).privateKey;
 		};
 
 	/**
@@ -522,13 +245,17 @@ export class KeyRing {
 	 * (it was published as next), so tokens signed right after the switch verify at once.
 	 *
 	 * With `at` the switch is scheduled: the old key keeps signing until then, and every
-	 * instance that imported the same export switches at that instant, without a restart.
+	 * instance that restored the same snapshot switches at that instant, without a restart.
 	 * Until then `jwksResponse()` caps `max-age` at the time left, and sends `no-cache` in the
-	 * last minute.
+	 * last minute. A switch closer than `minRotationIntervalMs` to the previous one is refused.
+	 * Beyond `maxPublishedKeys` the oldest retired keys are dropped (`evict` event); at 80 %
+	 * of it a `capacityWarning` event fires. Emits `rotate`.
 	 *
 	 * @param options - `at`: when the switch happens, in ms since the epoch. @default now
 	 * @returns resolves when the new next keys are generated.
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` when `at` is not a finite time.
+	 * @throws KeyRingRotationTooSoonError `ERR_KEYS_ROTATION_TOO_SOON` (409) when the switch
+	 *   is closer than `minRotationIntervalMs` to the previous one (`retryAt` says when).
 	 * @example
 	 * ```ts
 	 * await ring.rotate()                                  // now
@@ -542,6 +269,14 @@ export class KeyRing {
 			throw configIssue("rotate({ at }) must be a time in ms since the epoch", "at");
 		const when = Math.max(at, now);
 		const keys = [...this.#published()];
+		const previous = Math.max(...keys.map((k) => k.retireAt ?? Number.NEGATIVE_INFINITY));
+		const retryAt = previous + this.#o.minRotationIntervalMs;
+		if (when < retryAt)
+			throw new KeyRingRotationTooSoonError(
+				retryAt,
+				`a rotation at ${when} is closer than minRotationIntervalMs (${this.#o.minRotationIntervalMs} ms) to the previous switch at ${previous}; retry at ${retryAt}`,
+			);
+		const rotations: RingRotation[] = [];
 		for (const use of ["sig", "enc"] as const) {
 			const active = this.#active(use);
 			if (active === undefined) continue;
@@ -553,10 +288,87 @@ export class KeyRing {
 			active.retireAt = when;
 			active.removeAt = when + this.#o.graceMs;
 			next.activateAt = when;
-			keys.push(await generateOne(active.alg, this.#o, now));
+			const fresh = await generateOne(active.alg, this.#o, now);
+			keys.push(fresh);
+			rotations.push({ use, activeKid: next.kid, retiredKid: active.kid, nextKid: fresh.kid });
 		}
 		this.#keys = keys;
 		this.#index = undefined;
+		this.emit("rotate", { at: when, rotations });
+		this.#enforceCap();
+	}
+
+	/**
+	 * Remove a key from the JWKS and from signing at once, without waiting for its grace (a
+	 * compromised key). Withdrawing the active key makes the next key (already published)
+	 * active now and generates a new next key; withdrawing the next key generates a new one.
+	 * Tokens signed with the withdrawn key stop verifying as soon as verifiers refresh (a
+	 * `LocalKeySet` from {@link KeyRing.keySet} at once). Not rate-limited by
+	 * `minRotationIntervalMs`. Emits `withdraw`.
+	 *
+	 * @param kid - the key to withdraw.
+	 * @returns resolves when the replacement keys are generated.
+	 * @throws NoMatchingKeyError `ERR_KEYS_NO_MATCHING_KEY` (reason `unknown-kid`) when the
+	 *   ring publishes no key with that kid.
+	 * @example
+	 * ```ts
+	 * await ring.withdraw(ring.signingKey().kid) // the next key signs from now on
+	 * ```
+	 */
+	async withdraw(kid: string): Promise<void> {
+		const target = this.#published().find((k) => k.kid === kid);
+		if (target === undefined)
+			throw new NoMatchingKeyError(
+				"unknown-kid",
+				`the ring publishes no key with kid ${JSON.stringify(String(kid).slice(0, 64))}`,
+			);
+		const state = this.#state(target);
+		const now = this.#now();
+		const keys = this.#keys.filter((k) => k !== target);
+		const use = target.use;
+		if (state === "next" && target.activateAt !== undefined)
+			// a scheduled switch to the withdrawn key is cancelled: the active key stays active
+			for (const k of keys)
+				if (k.use === use && k.retireAt === target.activateAt) {
+					k.retireAt = undefined;
+					k.removeAt = undefined;
+				}
+		if (state === "active") {
+			const pending = keys
+				.filter((k) => k.use === use && (k.activateAt === undefined || k.activateAt > now))
+				.sort(
+					(a, b) =>
+						(a.activateAt ?? Number.POSITIVE_INFINITY) - (b.activateAt ?? Number.POSITIVE_INFINITY),
+				);
+			const next = pending[0] ?? (await generateOne(target.alg, this.#o, now));
+			if (!keys.includes(next)) keys.push(next);
+			next.activateAt = now;
+			next.retireAt = undefined;
+			next.removeAt = undefined;
+		}
+		if (state !== "retired" && !keys.some((k) => k.use === use && k.activateAt === undefined))
+			keys.push(await generateOne(target.alg, this.#o, now));
+		this.#keys = keys;
+		this.#index = undefined;
+		this.emit("withdraw", { kid, use, state, activeKid: this.#active(use)?.kid });
+	}
+
+	/** Drop the oldest retired keys beyond the cap; warn at 80 % of it. */
+	#enforceCap(): void {
+		const max = this.#o.maxPublishedKeys;
+		const published = this.#published();
+		if (published.length > max) {
+			const retired = published
+				.filter((k) => this.#state(k) === "retired")
+				.sort((a, b) => (a.retireAt ?? 0) - (b.retireAt ?? 0));
+			const drop = retired.slice(0, published.length - max);
+			this.#keys = published.filter((k) => !drop.includes(k));
+			this.#index = undefined;
+			this.emit("evict", { kids: drop.map((k) => k.kid), maxPublishedKeys: max });
+		}
+		const count = this.#keys.length;
+		if (count >= Math.ceil(max * 0.8))
+			this.emit("capacityWarning", { keys: count, maxPublishedKeys: max });
 	}
 
 	/**
@@ -564,8 +376,8 @@ export class KeyRing {
 	 * `kid, use, alg`), active first.
 	 *
 	 * @returns the JWKS.
-	 * @throws KeysError `ERR_KEYS_CONFIG_INVALID` if a private member or an `oct` key would
-	 *   leak (an assertion; it cannot happen through this API).
+	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` if a private member or an `oct` key
+	 *   would leak (an assertion; it cannot happen through this API).
 	 */
 	jwks(): PublicJwks {
 		const keys = this.#ordered().map((k) => ({ ...k.jwk }));
@@ -587,7 +399,7 @@ export class KeyRing {
 					index,
 					kid: k.kid,
 					jwk: k.jwk,
-					algs: new Set([k.alg]),
+					algs: new Set(ED25519_ALGS.includes(k.alg) ? ED25519_ALGS : [k.alg]),
 					uses: new Set([k.use]),
 					defaultAlg: { [k.use]: k.alg },
 					keys: new Map([[k.alg, k.publicKey]]),
@@ -600,21 +412,20 @@ export class KeyRing {
 	}
 
 	/**
-	 * A verifier view of the ring's public keys. It is **live**: after `rotate()` or when a
-	 * retired key's grace ends, the same key set sees the change.
+	 * A verifier view of the ring's public keys. It is **live**: after `rotate()`,
+	 * `withdraw()` or when a retired key's grace ends, the same key set sees the change.
 	 *
 	 * @param name - the key set's name (feeds the session id). Non-empty.
 	 * @returns a `LocalKeySet` (its `load()` resolves at once).
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` on an empty name.
 	 */
 	keySet(name: string): LocalKeySet {
-		const ks = liveKeySet(name, () => this.#currentIndex());
-		return ks;
+		return liveKeySet(name, () => this.#currentIndex());
 	}
 
 	/**
 	 * Serve the JWKS over HTTP in any framework: `Content-Type: application/jwk-set+json`,
-	 * `Cache-Control: public, max-age=<min(maxAgeSeconds, seconds until a scheduled switch)>,
+	 * `Cache-Control: public, max-age=<min(maxAgeMs, time until a scheduled switch) in s>,
 	 * stale-while-revalidate=60, stale-if-error=86400` (`no-cache` in the last minute before a
 	 * scheduled switch), a strong `ETag`, and 304 when `If-None-Match` matches.
 	 *
@@ -636,67 +447,23 @@ export class KeyRing {
 				k.activateAt !== undefined && k.activateAt > now ? k.activateAt : Number.POSITIVE_INFINITY,
 			),
 		);
-		const untilSwitch = Math.floor((nextSwitch - now) / 1000);
-		const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-		const etag = `"${base64url.encode(new Uint8Array(digest))}"`;
-		const headers: Record<string, string> = {
-			"content-type": "application/jwk-set+json",
-			"cache-control":
-				untilSwitch <= 60
-					? "no-cache"
-					: `public, max-age=${Math.min(this.#o.maxAgeSeconds, untilSwitch)}, stale-while-revalidate=60, stale-if-error=86400`,
-			etag,
-		};
-		const h = request?.headers;
-		let inm: string | string[] | null | undefined;
-		if (h !== undefined)
-			inm =
-				h instanceof Headers ? h.get("if-none-match") : (h["if-none-match"] ?? h["If-None-Match"]);
-		const tags = (Array.isArray(inm) ? inm.join(",") : (inm ?? ""))
-			.split(",")
-			.map((t) => t.trim().replace(/^W\//, ""));
-		if (tags.includes(etag) || tags.includes("*")) return { status: 304, headers, body: "" };
-		return { status: 200, headers, body };
+		return jwksResponse(body, this.#o.maxAgeMs, nextSwitch - now, request);
 	}
 
 	/**
-	 * Export every published key with its private half and timestamps, to share the ring
-	 * between instances (e.g. through `@xshl/session-store`). Treat the result as a secret.
+	 * Save every published key with its private half and schedule, to share the ring between
+	 * instances (e.g. through `@xshl/session-store`) or keep it across cold starts (a Worker
+	 * can restore it from KV). Plain JSON; treat it as a secret.
 	 *
 	 * @param options - `format`: `jwk` (private JWKs) or `pem` (PKCS#8). @default "jwk"
-	 * @returns the export.
+	 * @returns the snapshot; load it with {@link KeyRing.restore}.
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` when the keys were generated with
 	 *   `extractable: false`.
 	 */
-	async exportPrivate(options?: { format?: "jwk" | "pem" }): Promise<KeyRingExport> {
+	async snapshot(options?: { format?: "jwk" | "pem" }): Promise<KeyRingSnapshot> {
 		const format = options?.format ?? "jwk";
-		const keys: KeyRingExportKey[] = [];
-		for (const k of this.#published()) {
-			let privateKey: string | Record<string, unknown>;
-			try {
-				privateKey =
-					format === "pem"
-						? await exportPKCS8(k.privateKey)
-						: ((await exportJWK(k.privateKey)) as Record<string, unknown>);
-			} catch (e) {
-				throw configIssue("the ring's private keys are not extractable", "extractable", e);
-			}
-			if (typeof privateKey !== "string") {
-				delete privateKey.key_ops;
-				delete privateKey.ext;
-			}
-			const out: KeyRingExportKey = {
-				kid: k.kid,
-				alg: k.alg,
-				use: k.use,
-				privateKey,
-				createdAt: k.createdAt,
-			};
-			if (k.activateAt !== undefined) out.activateAt = k.activateAt;
-			if (k.retireAt !== undefined) out.retireAt = k.retireAt;
-			if (k.removeAt !== undefined) out.removeAt = k.removeAt;
-			keys.push(out);
-		}
+		const keys: KeyRingSnapshotKey[] = [];
+		for (const k of this.#published()) keys.push(await snapshotOne(k, format));
 		return { version: 1, keys };
 	}
 
@@ -710,19 +477,22 @@ export class KeyRing {
 	}
 }
 
-/**
- * The SHA-256 RFC 7638 thumbprint of a public JWK (the ring's `kid`).
- *
- * @param jwk - a public JWK.
- * @returns the base64url thumbprint.
- * @example
- * ```ts
- * import { jwkThumbprint } from '@xshl/keys/ring'
- * await jwkThumbprint({ kty: 'EC', crv: 'P-256', x: '...', y: '...' })
- * ```
- */
-export async function jwkThumbprint(jwk: PublicJwk): Promise<string> {
-	return calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], "sha256");
-}
-
+export { MAX_PUBLISHED_KEYS } from "./limits";
+export type { KeyRingEvents, KeyRingEventType, RingRotation } from "./ring-events";
+export type {
+	DecryptionKey,
+	EncryptionAlg,
+	EncryptionKey,
+	JwksRequestLike,
+	JwksResponse,
+	KeyRingGenerateOptions,
+	KeyRingOptions,
+	KeyRingSnapshot,
+	KeyRingSnapshotKey,
+	RingKeyInfo,
+	RingKeyState,
+	SigningAlg,
+	SigningKey,
+} from "./ring-types";
+export { jwkThumbprint } from "./thumbprint";
 export type { LocalKeySet, PublicJwk, PublicJwks };

@@ -5,6 +5,10 @@ import { KeysJwksInvalidError, MultipleMatchingKeysError, NoMatchingKeyError } f
 import type { KeyQuery, KeyUse, PublicJwk, PublicJwks, RejectedKey } from "../types";
 
 export const MAX_KID_LENGTH = 256;
+/** Larger moduli only make each (forged) signature check slower; no issuer needs them. */
+export const MAX_RSA_BITS = 8192;
+/** The two names of the Ed25519 signature: RFC 8037's `EdDSA` and RFC 9864's `Ed25519`. */
+export const ED25519_ALGS: readonly string[] = ["EdDSA", "Ed25519"];
 export const PRIVATE_MEMBERS: readonly string[] = [
 	"d",
 	"p",
@@ -136,7 +140,9 @@ export function checkKey(
 	const jwk = raw as Record<string, unknown>;
 	if (typeof jwk.kty !== "string") return { reason: "missing kty" };
 	if (jwk.kty === "oct") return { reason: "symmetric (oct) keys are never accepted" };
-	const leaked = PRIVATE_MEMBERS.filter((m) => Object.hasOwn(jwk, m));
+	// a member that is `undefined` is absent (workerd exports public JWKs with every private
+	// member present and undefined)
+	const leaked = PRIVATE_MEMBERS.filter((m) => jwk[m] !== undefined);
 	if (leaked.length > 0) return { reason: `private members present (${leaked.join(", ")})` };
 	if (jwk.kid !== undefined) {
 		if (typeof jwk.kid !== "string" || jwk.kid.length === 0 || jwk.kid.length > MAX_KID_LENGTH)
@@ -158,12 +164,16 @@ export function checkKey(
 		const n = base64url.decode(jwk.n);
 		const bits = bitLength(n);
 		if (bits < 2048) return { reason: `RSA key is ${bits} bits, at least 2048 required` };
+		if (bits > MAX_RSA_BITS)
+			return { reason: `RSA key is ${bits} bits, at most ${MAX_RSA_BITS} accepted` };
 		if (hasRocaFingerprint(n))
 			return { reason: "RSA modulus has the ROCA fingerprint (CVE-2017-15361)" };
 		const e = base64url.decode(jwk.e);
 		const last = e[e.length - 1] ?? 0;
 		if (bitLength(e) < 2 || (last & 1) === 0)
 			return { reason: "RSA public exponent must be odd and at least 3" };
+		if (bitLength(e) > 32)
+			return { reason: `RSA public exponent is ${bitLength(e)} bits, at most 2^32 - 1 accepted` };
 	} else if (jwk.kty === "EC") {
 		if (!isB64u(jwk.x) || !isB64u(jwk.y)) return { reason: "EC key needs base64url x and y" };
 	} else if (!isB64u(jwk.x)) return { reason: "OKP key needs base64url x" };
@@ -172,7 +182,8 @@ export function checkKey(
 			return {
 				reason: `alg ${JSON.stringify(jwk.alg.slice(0, 20))} does not fit kty ${jwk.kty}${typeof jwk.crv === "string" ? ` crv ${jwk.crv.slice(0, 20)}` : ""}`,
 			};
-		algs = [jwk.alg];
+		// an Ed25519 key declared with either name verifies tokens carrying either (RFC 9864)
+		algs = ED25519_ALGS.includes(jwk.alg) ? [...ED25519_ALGS] : [jwk.alg];
 	}
 	if (jwk.use !== undefined) algs = algs.filter((a) => algUse(a) === jwk.use);
 	if (Array.isArray(jwk.key_ops)) {
@@ -405,7 +416,10 @@ export class KeyIndex {
 		const out = new Set<string>();
 		for (const e of this.entries) {
 			const d = e.defaultAlg[use];
-			if (d !== undefined) out.add(d);
+			if (d === undefined) continue;
+			out.add(d);
+			// both names of the Ed25519 signature verify with an Ed25519 key (RFC 9864)
+			if (ED25519_ALGS.includes(d)) for (const a of ED25519_ALGS) if (e.algs.has(a)) out.add(a);
 		}
 		return [...out].sort();
 	}
