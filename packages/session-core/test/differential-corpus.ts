@@ -381,7 +381,10 @@ export function literalTokens(): string[] {
 			if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
 			const path = `${dir}/${name}`;
 			if (statSync(path).isDirectory()) walk(path);
-			else if (/\.test\.(ts|mjs|js)$|helpers?\.ts$/.test(name) && !name.startsWith("differential")) {
+			else if (
+				/\.test\.(ts|mjs|js)$|helpers?\.ts$/.test(name) &&
+				!name.startsWith("differential")
+			) {
 				const text = readFileSync(path, "utf8");
 				for (const m of text.matchAll(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g)) {
 					found.add(m[0]);
