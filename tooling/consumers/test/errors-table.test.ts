@@ -44,7 +44,7 @@ describe("README error tables (errors-table.mjs --check)", () => {
 		expect(packages.length).toBeGreaterThanOrEqual(5);
 	});
 
-	it.each(packages)("$name: the README table is the built registry", ({ name }, ctx) => {
+	it.for(packages)("$name: the README table is the built registry", ({ name }, ctx) => {
 		const r = results.find((x) => x.package === name);
 		// a registry not converted to { status, meaning } yet is skipped, and shown as skipped
 		if (r?.status === "skipped" && r.reason?.includes("not a { status, meaning } registry"))
