@@ -3,5 +3,5 @@ import { preset } from "../../tsup.preset.ts";
 
 export default defineConfig({
 	...preset,
-	entry: ["src/index.ts", "src/errors.ts"],
+	entry: ["src/index.ts", "src/errors.ts", "src/client.ts"],
 });
