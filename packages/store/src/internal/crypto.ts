@@ -1,8 +1,38 @@
-// Web Crypto helpers: base64url, random, SHA-256, HMAC tags, HKDF + AES-GCM sealing, and
-// constant-time comparison. Only `globalThis.crypto`, so the memory store runs anywhere.
+// Crypto helpers: base64url, random, SHA-256, HMAC tags, HKDF + AES-GCM sealing, and
+// constant-time comparison. On Node (and Bun) they are synchronous `node:crypto` calls, found
+// with `process.getBuiltinModule` so no runtime needs the import; elsewhere (edge runtimes)
+// Web Crypto. Both give byte-identical outputs (tested), so stored data stays valid. Callers
+// `await` every result: a plain value costs one microtask, a Web Crypto call a threadpool hop.
+
+type NodeCrypto = typeof import("node:crypto");
+
+/** A value now (node:crypto) or later (Web Crypto). */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** The Web Crypto key type (global `CryptoKey` is not in the ES lib). */
-export type Key = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+type WebKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/** An HMAC-SHA-256 key: the raw secret, and its Web Crypto key once imported (fallback only). */
+export interface Key {
+	readonly raw: Uint8Array<ArrayBuffer>;
+	web: Promise<WebKey> | undefined;
+	/** node:crypto's KeyObject, made once (faster than raw bytes per HMAC). */
+	node: import("node:crypto").KeyObject | undefined;
+}
+
+function loadNodeCrypto(): NodeCrypto | undefined {
+	const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+	try {
+		const m = p?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+		return typeof m?.createHmac === "function" && typeof m.createCipheriv === "function"
+			? m
+			: undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+const NODE = loadNodeCrypto();
 
 const ENC = new TextEncoder();
 const DEC = new TextDecoder();
@@ -65,27 +95,22 @@ export function fromB64url(text: string): Uint8Array<ArrayBuffer> | undefined {
 	return out;
 }
 
+/** Random bytes are drawn from the CSPRNG in blocks of this size (one call per many tokens). */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let poolAt = 0;
+
 export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-	const out = new Uint8Array(length);
-	crypto.getRandomValues(out);
+	if (length > POOL_BYTES) return crypto.getRandomValues(new Uint8Array(length));
+	if (poolAt + length > pool.length) {
+		pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+		poolAt = 0;
+	}
+	// a copy: no two callers ever share (or see) the same bytes
+	const out = pool.slice(poolAt, poolAt + length);
+	pool.fill(0, poolAt, poolAt + length);
+	poolAt += length;
 	return out;
-}
-
-export async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-	return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-}
-
-/** SHA-256 of a text, base64url (43 chars). What the store keeps instead of a token. */
-export async function hashText(text: string): Promise<string> {
-	return b64url(await sha256(utf8(text)));
-}
-
-export async function hmacKey(secret: Uint8Array<ArrayBuffer>): Promise<Key> {
-	return crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-}
-
-export async function hmac(key: Key, text: string): Promise<Uint8Array<ArrayBuffer>> {
-	return new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(text)));
 }
 
 /** Constant-time equality of two byte strings (length is not secret). */
@@ -104,9 +129,29 @@ export function timingSafeEqualText(a: string, b: string): boolean {
 	return diff === 0;
 }
 
-const SEAL_SALT = utf8("xshl-session-store/grace-successor/v1");
+/** The primitives, one implementation per runtime family. */
+export interface Primitives {
+	sha256(data: Uint8Array<ArrayBuffer>): MaybePromise<Uint8Array<ArrayBuffer>>;
+	hmac(key: Key, text: string): MaybePromise<Uint8Array<ArrayBuffer>>;
+	/** HKDF-SHA-256 → AES-256-GCM encrypt; returns iv ‖ ciphertext ‖ tag. */
+	seal(
+		secret: Uint8Array<ArrayBuffer>,
+		context: string,
+		plaintext: string,
+		iv: Uint8Array<ArrayBuffer>,
+	): MaybePromise<Uint8Array<ArrayBuffer>>;
+	/** Inverse of `seal`; undefined when the key, context or data is wrong. */
+	open(
+		secret: Uint8Array<ArrayBuffer>,
+		context: string,
+		bytes: Uint8Array<ArrayBuffer>,
+	): MaybePromise<string | undefined>;
+}
 
-async function sealKey(secret: Uint8Array<ArrayBuffer>, info: string): Promise<Key> {
+const SEAL_SALT = utf8("xshl-session-store/grace-successor/v1");
+const ONE = new Uint8Array([1]);
+
+async function webSealKey(secret: Uint8Array<ArrayBuffer>, info: string): Promise<WebKey> {
 	const ikm = await crypto.subtle.importKey("raw", secret, "HKDF", false, ["deriveKey"]);
 	return crypto.subtle.deriveKey(
 		{ name: "HKDF", hash: "SHA-256", salt: SEAL_SALT, info: utf8(info) },
@@ -117,47 +162,138 @@ async function sealKey(secret: Uint8Array<ArrayBuffer>, info: string): Promise<K
 	);
 }
 
+/** Web Crypto: every runtime. */
+export const WEB_PRIMITIVES: Primitives = {
+	async sha256(data) {
+		return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+	},
+	async hmac(key, text) {
+		key.web ??= crypto.subtle.importKey("raw", key.raw, { name: "HMAC", hash: "SHA-256" }, false, [
+			"sign",
+		]);
+		return new Uint8Array(await crypto.subtle.sign("HMAC", await key.web, utf8(text)));
+	},
+	async seal(secret, context, plaintext, iv) {
+		const key = await webSealKey(secret, context);
+		const ct = new Uint8Array(
+			await crypto.subtle.encrypt(
+				{ name: "AES-GCM", iv, additionalData: utf8(context) },
+				key,
+				utf8(plaintext),
+			),
+		);
+		const out = new Uint8Array(iv.length + ct.length);
+		out.set(iv);
+		out.set(ct, iv.length);
+		return out;
+	},
+	async open(secret, context, bytes) {
+		try {
+			const key = await webSealKey(secret, context);
+			const pt = await crypto.subtle.decrypt(
+				{ name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: utf8(context) },
+				key,
+				bytes.subarray(12),
+			);
+			return fromUtf8(new Uint8Array(pt));
+		} catch {
+			return undefined;
+		}
+	},
+};
+
+function nodePrimitives(c: NodeCrypto): Primitives {
+	const view = (b: Uint8Array): Uint8Array<ArrayBuffer> =>
+		new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+	// HKDF-SHA-256 (RFC 5869) for a 32-byte output is two HMACs: PRK = HMAC(salt, ikm), then
+	// OKM = HMAC(PRK, info ‖ 0x01). Written out because hkdfSync costs several KeyObjects.
+	const sealKey = (secret: Uint8Array, context: string): Uint8Array => {
+		const prk = c.createHmac("sha256", SEAL_SALT).update(secret).digest();
+		return c.createHmac("sha256", prk).update(context, "utf8").update(ONE).digest();
+	};
+	return {
+		sha256: (data) => view(c.createHash("sha256").update(data).digest()),
+		hmac(key, text) {
+			key.node ??= c.createSecretKey(key.raw);
+			return view(c.createHmac("sha256", key.node).update(text, "utf8").digest());
+		},
+		seal(secret, context, plaintext, iv) {
+			const cipher = c.createCipheriv("aes-256-gcm", sealKey(secret, context), iv);
+			cipher.setAAD(utf8(context));
+			const head = cipher.update(plaintext, "utf8");
+			const last = cipher.final();
+			const tag = cipher.getAuthTag();
+			const out = new Uint8Array(iv.length + head.length + last.length + tag.length);
+			out.set(iv);
+			out.set(head, iv.length);
+			out.set(last, iv.length + head.length);
+			out.set(tag, iv.length + head.length + last.length);
+			return out;
+		},
+		open(secret, context, bytes) {
+			try {
+				const decipher = c.createDecipheriv(
+					"aes-256-gcm",
+					sealKey(secret, context),
+					bytes.subarray(0, 12),
+				);
+				decipher.setAAD(utf8(context));
+				decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+				const text = decipher.update(bytes.subarray(12, bytes.length - 16), undefined, "utf8");
+				return text + decipher.final("utf8");
+			} catch {
+				return undefined;
+			}
+		},
+	};
+}
+
+/** `node:crypto` (Node, Bun), or undefined where it is missing. */
+export const NODE_PRIMITIVES: Primitives | undefined = NODE && nodePrimitives(NODE);
+
+const P: Primitives = NODE_PRIMITIVES ?? WEB_PRIMITIVES;
+
+export function sha256(data: Uint8Array<ArrayBuffer>): MaybePromise<Uint8Array<ArrayBuffer>> {
+	return P.sha256(data);
+}
+
+/** SHA-256 of a text, base64url (43 chars). What the store keeps instead of a token. */
+export function hashText(text: string): MaybePromise<string> {
+	const d = P.sha256(utf8(text));
+	return d instanceof Promise ? d.then(b64url) : b64url(d);
+}
+
+export function hmacKey(secret: Uint8Array<ArrayBuffer>): Key {
+	return { raw: secret, web: undefined, node: undefined };
+}
+
+export function hmac(key: Key, text: string): MaybePromise<Uint8Array<ArrayBuffer>> {
+	return P.hmac(key, text);
+}
+
 /**
  * Encrypts `plaintext` under a key derived (HKDF-SHA-256) from `secret`, bound to `context`
  * as both HKDF info and AES-GCM additional data. Output: base64url(iv ‖ ciphertext ‖ tag).
  */
-export async function seal(
+export function seal(
 	secret: Uint8Array<ArrayBuffer>,
 	context: string,
 	plaintext: string,
-): Promise<string> {
-	const key = await sealKey(secret, context);
-	const iv = randomBytes(12);
-	const ct = new Uint8Array(
-		await crypto.subtle.encrypt(
-			{ name: "AES-GCM", iv, additionalData: utf8(context) },
-			key,
-			utf8(plaintext),
-		),
-	);
-	const out = new Uint8Array(iv.length + ct.length);
-	out.set(iv);
-	out.set(ct, iv.length);
-	return b64url(out);
+	primitives: Primitives = P,
+	iv: Uint8Array<ArrayBuffer> = randomBytes(12),
+): MaybePromise<string> {
+	const out = primitives.seal(secret, context, plaintext, iv);
+	return out instanceof Promise ? out.then(b64url) : b64url(out);
 }
 
 /** Inverse of {@link seal}; undefined when the key or context is wrong or data was altered. */
-export async function open(
+export function open(
 	secret: Uint8Array<ArrayBuffer>,
 	context: string,
 	sealed: string,
-): Promise<string | undefined> {
+	primitives: Primitives = P,
+): MaybePromise<string | undefined> {
 	const bytes = fromB64url(sealed);
 	if (bytes === undefined || bytes.length < 12 + 16) return undefined;
-	try {
-		const key = await sealKey(secret, context);
-		const pt = await crypto.subtle.decrypt(
-			{ name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: utf8(context) },
-			key,
-			bytes.subarray(12),
-		);
-		return fromUtf8(new Uint8Array(pt));
-	} catch {
-		return undefined;
-	}
+	return primitives.open(secret, context, bytes);
 }
