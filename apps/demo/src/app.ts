@@ -462,17 +462,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	});
 
 	app.post("/api/open", async (req) => {
-		await authenticate(req);
+		const v = await authenticate(req);
 		const body = parse(OpenBody, req.body, "body");
 		if (!sealer) throw new HttpError(404, "ERR_DEMO_NOT_ISSUER", "JWE needs the issuer's key ring");
+		let opened: Awaited<ReturnType<Sealer["open"]>>;
 		try {
-			return await sealer.open(body.jwe);
+			opened = await sealer.open(body.jwe);
 		} catch (err) {
 			// A JWE that does not open is bad input (400), not an authentication failure.
 			const m = mapError(err);
 			if (m.statusCode === 503 || m.statusCode === 500) throw err;
 			throw new HttpError(400, m.code, m.message);
 		}
+		// only what was sealed for the caller opens; nothing of another user's payload leaves
+		if (opened.sub !== v.claims.sub)
+			throw new HttpError(403, "ERR_DEMO_FORBIDDEN", "This was sealed for another user");
+		return { payload: opened.payload, header: opened.header };
 	});
 
 	// ---- service endpoints (RFC 7662 / RFC 7009) ------------------------------------------

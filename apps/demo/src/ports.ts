@@ -127,5 +127,6 @@ export interface RefreshStore {
 /** JWE round trip with the issuer's encryption key. */
 export interface Sealer {
 	seal(payload: unknown, options: { sub: string }): Promise<string>;
-	open(jwe: string): Promise<{ payload: unknown; header: Record<string, unknown> }>;
+	/** Decrypts; `sub` is whom it was sealed for (the caller must compare it). */
+	open(jwe: string): Promise<{ sub: unknown; payload: unknown; header: Record<string, unknown> }>;
 }

@@ -246,10 +246,16 @@ export class XshlSealer implements Sealer {
 		);
 	}
 
-	async open(jwe: string): Promise<{ payload: unknown; header: Record<string, unknown> }> {
+	async open(
+		jwe: string,
+	): Promise<{ sub: unknown; payload: unknown; header: Record<string, unknown> }> {
 		const r = await deserialize(jwe, { keys: this.holder.ring.decryptionKeys() });
 		const body = r.json<{ sub?: unknown; payload?: unknown }>();
-		return { payload: body.payload, header: r.protectedHeader as Record<string, unknown> };
+		return {
+			sub: body.sub,
+			payload: body.payload,
+			header: r.protectedHeader as Record<string, unknown>,
+		};
 	}
 }
 

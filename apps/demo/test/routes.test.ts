@@ -654,6 +654,26 @@ describe("JWE /api/seal and /api/open", () => {
 		expect(opened.statusCode).toBe(200);
 		expect((opened.json() as { payload: unknown }).payload).toEqual(payload);
 	});
+	it("opens only what was sealed for the caller (403, no payload, for another user)", async () => {
+		const alice = new Client(t.app);
+		await alice.login("alice");
+		const bob = new Client(t.app);
+		await bob.login("bob");
+		const { jwe } = (
+			await alice.api("POST", "/api/seal", { payload: { secret: "alice's" } })
+		).json() as {
+			jwe: string;
+		};
+		const stolen = await bob.api("POST", "/api/open", { jwe });
+		expect(stolen.statusCode).toBe(403);
+		expect(errorOf(stolen)).toEqual({
+			code: "ERR_DEMO_FORBIDDEN",
+			message: "This was sealed for another user",
+		});
+		expect(stolen.body).not.toContain("alice's");
+		const own = await alice.api("POST", "/api/open", { jwe });
+		expect((own.json() as { payload: unknown }).payload).toEqual({ secret: "alice's" });
+	});
 	it("400 for a JWE that does not open, 401 without token", async () => {
 		const c = new Client(t.app);
 		await c.login();
