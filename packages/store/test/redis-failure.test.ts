@@ -155,7 +155,7 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			}
 		});
 
-		it("a rotation in flight while paused times out; nothing is half-written; the retry follows the grace policy", async () => {
+		it("a rotation in flight while paused times out and never applies later; the retry rotates, then follows the grace policy", async () => {
 			const pid = proc?.pid as number;
 			const store = new RedisStore({ client: client(port), timeoutMs: 200, pepper: PEPPER });
 			const login = await store.login({ sub: "paused", trace: "T" });
@@ -167,15 +167,18 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			} finally {
 				process.kill(pid, "SIGCONT");
 			}
-			// the paused rotation committed after the resume (one script: all or nothing). The
-			// client never saw its successor; retrying the same token inside the grace window
-			// returns that very successor instead of killing the family
+			// the paused rotation reached Redis after its deadline (Redis clock) and changed
+			// nothing: a call reported as failed never takes effect later. The retry rotates
+			// afresh, and the token it replaced is now the predecessor (grace replay)
 			const retry = await store.rotate(login.refreshToken, { trace: "T" });
-			expect(retry).toMatchObject({ replay: true, generation: 1 });
+			expect(retry).toMatchObject({ replay: false, generation: 1 });
+			const again = await store.rotate(login.refreshToken, { trace: "T" });
+			expect(again).toMatchObject({ replay: true, generation: 1 });
+			expect(again.refreshToken).toBe(retry.refreshToken);
 			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
 		});
 
-		it("STO-06 CLIENT PAUSE 1000 while a rotation is in flight: timeout, then the retry gets the same successor", async () => {
+		it("STO-06 CLIENT PAUSE 1000 while a rotation is in flight: timeout, the late attempt changes nothing, the retry rotates", async () => {
 			const c = client(port);
 			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
 			const patient = new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER }); // same connection: FIFO
@@ -184,8 +187,10 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			expect(await codeOf(store.rotate(login.refreshToken, { trace: "T" }))).toBe(
 				"ERR_STORE_UNAVAILABLE",
 			);
+			// the timed-out attempt ran after the pause, past its deadline: it changed nothing,
+			// so the patient retry behind it on the same connection rotates afresh
 			const retry = await patient.rotate(login.refreshToken, { trace: "T" });
-			expect(retry).toMatchObject({ replay: true, generation: 1 });
+			expect(retry).toMatchObject({ replay: false, generation: 1 });
 			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
 		});
 

@@ -77,7 +77,15 @@ describe.skipIf(skip)("RedisStore (real Redis)", () => {
 				exp: Math.floor(Date.now() / 1000) + 90,
 			});
 			await store.logoutAll("bob@example.com");
-			const keys = (await keysOf(admin, prefix)).sort();
+			const all = (await keysOf(admin, prefix)).sort();
+			// one attempt record per login, rotation and logout-everywhere, kept timeoutMs + 1 s
+			const attempts = all.filter((k) => /:\{u:[A-Za-z0-9_-]{16}\}:a:[A-Za-z0-9_-]{22}$/.test(k));
+			expect(attempts.length).toBe(3);
+			for (const a of attempts) {
+				expect(await admin.pttl(a)).toBeGreaterThan(0);
+				expect(await admin.pttl(a)).toBeLessThanOrEqual(3000);
+			}
+			const keys = all.filter((k) => !attempts.includes(k));
 			expect(keys.length).toBe(6); // pepper, family, index, sid, jti denial, bob's epoch
 			for (const key of keys) {
 				if (key === `${prefix}:pepper`) {

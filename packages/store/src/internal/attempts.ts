@@ -1,4 +1,5 @@
-// Attempt-idempotent scripts. Every state-changing script runs inside a wrapper that takes
+// Attempt-idempotent scripts. Logins, rotations and logout-everywhere (whose repetition would
+// change state: a second epoch, a spent grace replay, a reuse verdict) run inside a wrapper that takes
 // two extra ARGV (deadline, record TTL) and one extra KEY (the attempt record, in the user's
 // slot):
 // - a second execution of the same attempt (a client resend, the store's own retry) returns
@@ -6,6 +7,9 @@
 // - an attempt that reaches Redis after its deadline (Redis TIME, ms; 0 = unknown) changes
 //   nothing and answers `XSHLLATE <redis now ms> …`, so a call the store reported as failed never takes effect
 //   later.
+// Revocations (logout, revokeSession, denyJti/denySid) only get the deadline (`deadlined`):
+// running one twice leaves the same state, so they need no record (and an unknown sid still
+// writes nothing).
 
 /** Error-reply prefix of an attempt that arrived after its deadline. */
 export const LATE_REPLY = "XSHLLATE";
@@ -33,6 +37,27 @@ ${body}
 end)()
 redis.call('SET', __ak, cjson.encode(__out), 'PX', tonumber(ARGV[#ARGV]))
 return __out
+`;
+}
+
+/**
+ * Wraps a script whose repetition is harmless (a revocation: the same state again) so that it
+ * never runs after its deadline, without an attempt record: ARGV gets one more argument at
+ * the end, the deadline (Redis TIME, ms; 0 = unknown).
+ */
+export function deadlined(body: string): string {
+	return `
+local __dl = tonumber(ARGV[#ARGV])
+if __dl > 0 then
+  local __t = redis.call('TIME')
+  local __now = tonumber(__t[1]) * 1000 + math.floor(tonumber(__t[2]) / 1000)
+  if __now > __dl then
+    return redis.error_reply('${LATE_REPLY} ' .. string.format('%d', __now) .. ' the attempt reached redis after its deadline')
+  end
+end
+return (function()
+${body}
+end)()
 `;
 }
 

@@ -8,7 +8,7 @@
 // - before the first call, one probe reads Redis TIME (the clock offset for deadlines) and
 //   INFO cluster: a plain client on a cluster node is refused with ERR_STORE_CONFIG_INVALID.
 import { StoreConfigError, StoreUnavailableError } from "../errors";
-import { attemptKey, idempotent, LATE_REPLY } from "./attempts";
+import { attemptKey, deadlined, idempotent, LATE_REPLY } from "./attempts";
 import { isClusterClient } from "./client-check";
 import { b64url, randomBytes } from "./crypto";
 import type { DurabilitySettings } from "./durability";
@@ -33,7 +33,9 @@ interface Compiled {
 	sha: Promise<string> | undefined;
 }
 
-/** Ops that change state (attempt-idempotent). */
+/** Ops whose repetition would change state: attempt record + deadline. */
+const RECORDED = new Set(["login", "rotate", "logoutAll"]);
+/** Ops that change state (every one carries a deadline). */
 const WRITES = new Set([
 	"login",
 	"rotate",
@@ -111,11 +113,13 @@ export class ScriptRunner {
 		this.#cluster = isClusterClient(client);
 	}
 
-	#compile(lua: string, write: boolean): Compiled {
-		const key = write ? `w\u0000${lua}` : lua;
+	#compile(lua: string, mode: "read" | "deadline" | "record"): Compiled {
+		const key = `${mode}\u0000${lua}`;
 		let c = this.#compiled.get(key);
 		if (c === undefined) {
-			c = { lua: write ? idempotent(lua) : lua, sha: undefined };
+			const wrapped =
+				mode === "record" ? idempotent(lua) : mode === "deadline" ? deadlined(lua) : lua;
+			c = { lua: wrapped, sha: undefined };
 			this.#compiled.set(key, c);
 		}
 		return c;
@@ -217,21 +221,23 @@ export class ScriptRunner {
 		endAt: number,
 		cancelled: () => boolean,
 	): Promise<unknown> {
-		const write = WRITES.has(op);
-		const aKey = write ? attemptKey(keys[0] ?? "", b64url(randomBytes(16))) : undefined;
-		const compiled = this.#compile(lua, aKey !== undefined);
+		const aKey = RECORDED.has(op) ? attemptKey(keys[0] ?? "", b64url(randomBytes(16))) : undefined;
+		const mode = aKey !== undefined ? "record" : WRITES.has(op) ? "deadline" : "read";
+		const compiled = this.#compile(lua, mode);
 		for (;;) {
 			try {
 				await this.#ensureProbed();
 				if (cancelled()) throw new Cancelled();
 				let k = keys;
 				let a = args;
+				const known = this.#offset !== undefined;
+				const deadline = known ? endAt + (this.#offset as number) : 0;
 				if (aKey !== undefined) {
-					const known = this.#offset !== undefined;
-					const deadline = known ? endAt + (this.#offset as number) : 0;
 					const ttl = known ? this.#timeoutMs + 1000 : UNBOUNDED_RECORD_MS;
 					k = [...keys, aKey];
 					a = [...args, deadline, ttl];
+				} else if (mode === "deadline") {
+					a = [...args, deadline];
 				}
 				const durable = this.#durableFor(op);
 				const reply = durable

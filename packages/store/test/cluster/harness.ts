@@ -65,6 +65,11 @@ export interface TestCluster {
 	stop(): Promise<void>;
 }
 
+/** The one cluster of `cluster.test.ts`, set in its `beforeAll` and read by every suite. */
+export interface SharedCluster {
+	cluster: TestCluster | undefined;
+}
+
 /** Whether this machine can run the cluster tests (`redis-server` and `redis-cli` on PATH). */
 export const HAS_REDIS_SERVER: boolean =
 	spawnSync("redis-server", ["--version"]).status === 0 &&
