@@ -119,7 +119,13 @@ export class Engine {
 
 	#key(): Promise<Key> {
 		if (this.#pepper === undefined) {
-			const p = this.#call("pepper", () => this.#backend.pepper()).then((bytes) => hmacKey(bytes));
+			// a configured pepper never reaches the backend (nor counts as a call)
+			const configured = this.#settings.pepper;
+			const p = (
+				configured === undefined
+					? this.#call("pepper", () => this.#backend.pepper())
+					: Promise.resolve(configured)
+			).then((bytes) => hmacKey(bytes));
 			this.#pepper = p;
 			// a failed load (store down) is retried on the next call
 			p.catch(() => {
