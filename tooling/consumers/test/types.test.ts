@@ -10,6 +10,7 @@ import {
 	symlinkSync,
 	writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +40,8 @@ interface Installed {
 }
 
 let project = "";
+/** entry → number of value exports its built JavaScript has (each checked against the types) */
+const exportCounts = new Map<string, number>();
 const installed: Installed[] = [];
 /** diagnostics by resolution, then by bucket (`<short> <format>`, `third-party`) */
 const found = new Map<Resolution, Map<string, string[]>>();
@@ -77,16 +80,33 @@ function install(name: string): Installed {
 	return { name, short: name.slice("@xshl/".length), entries };
 }
 
-/** One consumer file: imports every entry; a module typed `any` or with no exports fails. */
+/** The value exports the built entry has at run time (required from the fresh project). */
+function runtimeExports(entry: string): string[] {
+	const mod = createRequire(join(project, "package.json"))(entry) as Record<string, unknown>;
+	return Object.keys(mod).filter((name) => name !== "default" && name !== "__esModule");
+}
+
+/**
+ * One consumer file: imports every entry; a module typed `any` or with no exports fails, and
+ * so does a value export of the built JavaScript that its declarations lack or type as a type.
+ */
 function consumer(pkg: Installed): string {
 	const imports = pkg.entries.map((entry, i) => `import * as e${i} from "${entry}";`);
 	const types = pkg.entries.map((_, i) => `Entry<typeof e${i}>`).join(", ");
 	const values = pkg.entries.map((_, i) => `e${i}`).join(", ");
+	const exported = pkg.entries.flatMap((entry, i) => {
+		const names = runtimeExports(entry);
+		exportCounts.set(entry, names.length);
+		return names.map((name) => `\te${i}[${JSON.stringify(name)}],`);
+	});
 	return [
 		...imports,
 		"type IsAny<T> = 0 extends 1 & T ? true : false;",
 		"type Entry<T> = IsAny<T> extends true ? never : [keyof T] extends [never] ? never : T;",
 		`export const entries: [${types}] = [${values}];`,
+		"export const values: unknown[] = [",
+		...exported,
+		"];",
 		"",
 	].join("\n");
 }
@@ -187,7 +207,11 @@ const cells = names.flatMap((name) =>
 describe("types from packed tarballs, skipLibCheck: false", () => {
 	it("installs every package with at least its main entry", () => {
 		expect(installed.map((p) => p.name)).toEqual(names);
-		for (const pkg of installed) expect(pkg.entries[0]).toBe(pkg.name);
+		for (const pkg of installed) {
+			expect(pkg.entries[0]).toBe(pkg.name);
+			// every entry has value exports, each one checked against the declarations
+			expect(pkg.entries.filter((entry) => !((exportCounts.get(entry) ?? 0) > 0))).toEqual([]);
+		}
 	});
 
 	it.each(cells)(
