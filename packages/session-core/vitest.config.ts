@@ -8,6 +8,8 @@ export default defineProject({
 		name: "@xshl/session-core",
 		restoreMocks: true,
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+		// `pnpm fuzz`: every engine the tests build is shadowed by jose (test/differential-shadow.ts)
+		setupFiles: process.env.XSHL_SHADOW === "1" ? ["./test/differential-shadow.ts"] : [],
 		typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
 	},
 });
