@@ -78,7 +78,9 @@ export function markEsmTypeImports(file: string): boolean {
  *
  * Declarations are built after the JavaScript (tsup runs its own `dts` beside the JS build, with
  * no hook after it), then each `.d.cts` marks its type imports from ESM-only packages with
- * `resolution-mode: import`, so CommonJS consumers type-check with `skipLibCheck: false`.
+ * `resolution-mode: import`, so CommonJS consumers type-check with `skipLibCheck: false`
+ * (issue 12 §6; `tooling/consumers/test/types.test.ts`). A package config must therefore not
+ * set `dts`, `onSuccess` or `plugins` itself.
  */
 export const preset: Options = {
 	format: ["esm", "cjs"],
