@@ -1,18 +1,24 @@
-// Hostile input from ../shared/SECURITY-CATALOG.md: KEY-07 (bad keys) and HDR-01..06 (kid,
-// jwk, jku, x5u), each with a valid control token so a test that rejects everything fails.
+// The rows of ../shared/SECURITY-CATALOG.md this package answers for, one describe per row id
+// (KEY-10 runs in tls.test.ts with its certificate, RING-01..03 in ring.test.ts with the
+// ring), each with a valid control so a test that rejects everything fails.
 import { generateKeyPairSync } from "node:crypto";
 import { exportJWK, generateKeyPair, importPKCS8, jwtVerify, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+	KeysUnavailableError,
 	LocalKeySet,
 	MultipleMatchingKeysError,
 	NoMatchingKeyError,
 	RemoteKeySet,
+	type RemoteKeySetOptions,
 } from "../src/index";
 import {
 	clock,
+	deadUrl,
+	finalError,
 	json,
 	makeKey,
+	once,
 	rejection,
 	sign,
 	startServer,
@@ -21,6 +27,7 @@ import {
 } from "./helpers";
 
 let A: TestKey;
+let B: TestKey;
 let R: TestKey;
 let server: TestServer;
 let listener: TestServer;
@@ -29,6 +36,7 @@ const c = clock();
 
 beforeAll(async () => {
 	A = await makeKey("a");
+	B = await makeKey("b");
 	R = await makeKey("r", "RS256");
 	server = await startServer(json({ keys: [A.publicJwk, R.publicJwk] }));
 	listener = await startServer(json({ keys: [] }));
@@ -68,7 +76,450 @@ function b64(bytes: Uint8Array): string {
 	return Buffer.from(bytes).toString("base64url");
 }
 
-describe("KEY-07: bad keys in one set are dropped with a reason; the good keys still verify", () => {
+// per-test servers and key sets, closed after each test
+const servers: TestServer[] = [];
+const sets: RemoteKeySet[] = [];
+
+afterEach(async () => {
+	for (const k of sets.splice(0)) k.close();
+	await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+	const s = await startServer(handler);
+	servers.push(s);
+	return s;
+}
+
+function remote(url: string, extra: Partial<RemoteKeySetOptions> = {}): RemoteKeySet {
+	const ks = new RemoteKeySet({ name: "session_name", url, random: () => 0.5, ...extra });
+	sets.push(ks);
+	return ks;
+}
+
+describe("ALG-06/ALG-07: alg confusion", () => {
+	it("ALG-06/ALG-07: a key without alg never enables HS*; an RSA kid with alg HS256 is rejected", async () => {
+		const noAlg = { ...R.publicJwk, alg: undefined, kid: "r-noalg" };
+		const ks = new LocalKeySet({ name: "n", jwks: { keys: [noAlg] } });
+		await ks.load();
+		expect(ks.algorithms("sig")).toEqual(["RS256"]);
+		const t = await hs256("r-noalg", new Uint8Array(32));
+		const e = await rejection(jwtVerify(t, ks.resolver));
+		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(e.reason).toBe("no-candidate");
+		// PS256 with an alg-less RSA key works too (imported on demand, then memoised)
+		const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+		const pub = { ...pair.publicKey.export({ format: "jwk" }), kid: "ps" };
+		const local = new LocalKeySet({ name: "n", jwks: { keys: [pub] } });
+		await local.load();
+		expect(local.get("ps", { alg: "PS256" })).toBeUndefined();
+		const ps = await new SignJWT({ sub: "u1" })
+			.setProtectedHeader({ alg: "PS256", kid: "ps" })
+			.sign(
+				await importPKCS8(
+					pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+					"PS256",
+				),
+			);
+		expect((await jwtVerify(ps, local.resolver)).payload.sub).toBe("u1");
+		expect(local.get("ps", { alg: "PS256" })).toBeInstanceOf(CryptoKey);
+	});
+});
+
+describe("HDR-01: kid injection: paths", () => {
+	it("HDR-01: path-traversal kids signed with an empty/null key -> ERR_KEYS_NO_MATCHING_KEY", async () => {
+		for (const kid of ["../../../../dev/null", "/dev/null", "/invalid_path"]) {
+			const t = await hs256(kid, new Uint8Array(1));
+			const e = await rejection(jwtVerify(t, keys.resolver));
+			expect(e).toBeInstanceOf(NoMatchingKeyError);
+			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		}
+		await control();
+	});
+});
+
+describe("HDR-02: kid injection: SQL and shell", () => {
+	it("HDR-02: SQL/shell injection kids -> rejected; the local listener records 0 hits", async () => {
+		const before = listener.requests;
+		const kids = [
+			"x' UNION SELECT '1';--",
+			"|sleep 10",
+			`| curl ${listener.url("/x")}`,
+			`$(curl ${listener.url("/y")})`,
+		];
+		for (const kid of kids) {
+			const t = await hs256(kid, new TextEncoder().encode("1"));
+			const e = await rejection(jwtVerify(t, keys.resolver));
+			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		}
+		expect(listener.requests).toBe(before);
+		await control();
+	});
+});
+
+describe("HDR-03: kid (JS): prototype names", () => {
+	it("HDR-03: prototype kids (__proto__, constructor, toString, hasOwnProperty) -> ERR_KEYS_NO_MATCHING_KEY, never a TypeError", async () => {
+		for (const kid of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+			const t = await sign(A, { sub: "u1" }, { kid });
+			const e = await rejection(jwtVerify(t, keys.resolver));
+			expect(e).toBeInstanceOf(NoMatchingKeyError);
+			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+			expect(keys.get(kid)).toBeUndefined();
+		}
+		await control();
+	});
+});
+
+describe("HDR-04: kid abuse", () => {
+	it('HDR-04: kid "", no kid with several keys, a 10 KB kid -> rejected before any fetch; 10 000 random kids keep the memo bounded', async () => {
+		const before = server.requests;
+		const empty = await rejection(jwtVerify(await sign(A, {}, { kid: "" }), keys.resolver));
+		expect(empty.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(empty.reason).toBe("kid-invalid");
+		const long = await rejection(
+			jwtVerify(await sign(A, {}, { kid: "k".repeat(10_240) }), keys.resolver),
+		);
+		expect(long.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(long.reason).toBe("kid-invalid");
+		expect(long.message).not.toContain("kkkk");
+		const noKid = await new SignJWT({ sub: "u1" })
+			.setProtectedHeader({ alg: "ES256" })
+			.sign(A.privateKey);
+		const multi = await rejection(jwtVerify(noKid, keys.resolver));
+		expect(multi).toBeInstanceOf(MultipleMatchingKeysError);
+		expect(multi.code).toBe("ERR_KEYS_MULTIPLE_MATCHING_KEYS");
+		// even though its alg narrows to one key: no kid is only fine when the set has one key
+		expect(multi.count).toBe(2);
+		const single = new LocalKeySet({ name: "n", jwks: { keys: [A.publicJwk] } });
+		expect((await jwtVerify(noKid, single.resolver)).payload.sub).toBe("u1");
+		expect(server.requests).toBe(before);
+		c.advance(30_000);
+		await Promise.allSettled(
+			Array.from({ length: 10_000 }, () => keys.getKey({ kid: crypto.randomUUID() })),
+		);
+		expect(server.requests).toBe(before + 1);
+		expect(keys.stats().unknownKids).toBe(1024);
+		await control();
+	});
+});
+
+describe("HDR-05: jwk embed", () => {
+	it("HDR-05: an embedded attacker jwk with a copied kid is never used -> signature verification fails", async () => {
+		const attacker = await generateKeyPair("ES256", { extractable: true });
+		const jwk = await exportJWK(attacker.publicKey);
+		const forged = await new SignJWT({ sub: "admin" })
+			.setProtectedHeader({ alg: "ES256", kid: "a", jwk: { ...jwk, kid: "a" } })
+			.sign(attacker.privateKey);
+		const e = await rejection(jwtVerify(forged, keys.resolver));
+		expect(e.code).toBe("ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+		const unknown = await new SignJWT({ sub: "admin" })
+			.setProtectedHeader({ alg: "ES256", kid: "attacker", jwk })
+			.sign(attacker.privateKey);
+		expect((await rejection(jwtVerify(unknown, keys.resolver))).code).toBe(
+			"ERR_KEYS_NO_MATCHING_KEY",
+		);
+		await control();
+	});
+});
+
+describe("HDR-06: jku/x5u", () => {
+	it("HDR-06: jku and x5u pointing at a local listener -> rejected, and the listener receives 0 requests", async () => {
+		const attacker = await generateKeyPair("ES256", { extractable: true });
+		listener.handler = json({ keys: [{ ...(await exportJWK(attacker.publicKey)), kid: "evil" }] });
+		const before = listener.requests;
+		for (const [kid, header] of [
+			["evil", { jku: listener.url("/jwks.json") }],
+			["evil", { x5u: listener.url("/cert.pem") }],
+			["a", { jku: listener.url("/jwks.json") }],
+		] as const) {
+			const t = await new SignJWT({ sub: "admin" })
+				.setProtectedHeader({ alg: "ES256", kid, ...header })
+				.sign(attacker.privateKey);
+			const e = await rejection(jwtVerify(t, keys.resolver));
+			expect(e.code).toBe(
+				kid === "a" ? "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" : "ERR_KEYS_NO_MATCHING_KEY",
+			);
+		}
+		expect(listener.requests).toBe(before);
+		await control();
+	});
+});
+
+describe("KEY-01: JWKS down at start", () => {
+	it("KEY-01: JWKS down at start -> ERR_KEYS_UNAVAILABLE (never a no-match); recovers without a restart", async () => {
+		const url = await deadUrl();
+		const c = clock();
+		const ks = remote(url, { now: c.now, retries: 0 });
+		const e = await rejection(ks.load());
+		expect(e).toBeInstanceOf(KeysUnavailableError);
+		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(e.reason).toBe("fetch-failed");
+		expect(e.cause.code).toBe("ERR_KEYS_NETWORK");
+		expect(e.cause.causeCode).toBe("ECONNREFUSED");
+		// inside the error backoff (5 s * jitter 0.5) the verify fails fast, still as UNAVAIL
+		const token = await sign(A);
+		const v = await rejection(jwtVerify(token, ks.resolver));
+		expect(v.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(v.reason).toBe("backoff");
+		expect(ks.health()).toEqual({ status: "unavailable", state: "empty" });
+		// the endpoint comes up on the same port
+		const port = Number(new URL(url).port);
+		const server = await startServer(json({ keys: [A.publicJwk] }), undefined, "http", port);
+		try {
+			c.advance(2_501);
+			const { payload } = await jwtVerify(token, ks.resolver);
+			expect(payload.sub).toBe("u1");
+			expect(server.requests).toBe(1);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe("KEY-02: refresh fails", () => {
+	it("KEY-02: refresh fails (500, then connection refused): the last good set keeps serving, events fire, then UNAVAIL after maxStaleMs", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }, { "cache-control": "max-age=60" }));
+		const c = clock();
+		const events: string[] = [];
+		const ks = remote(s.url(), {
+			now: c.now,
+			retries: 1,
+			retryBaseDelayMs: 1,
+			maxStaleMs: 600_000,
+		});
+		for (const type of ["refresh", "refreshError", "stale", "expired"] as const)
+			ks.on(type, () => events.push(type));
+		await ks.load();
+		const token = await sign(A);
+		s.handler = json({ error: "boom" }, {}, 500);
+		c.advance(61_000);
+		const failed = finalError(ks);
+		const stale = once<{ ageMs: number; maxStaleMs: number }>((l) => ks.on("stale", l));
+		expect((await jwtVerify(token, ks.resolver)).payload.sub).toBe("u1");
+		expect(await stale).toEqual({ ageMs: 1_000, maxStaleMs: 600_000 });
+		const err = await failed;
+		expect(err.error.code).toBe("ERR_KEYS_HTTP_STATUS");
+		expect(err.error.responseStatus).toBe(500);
+		expect(err.final).toBe(true);
+		expect(ks.stats()).toMatchObject({
+			state: "stale",
+			consecutiveFailures: 1,
+			lastErrorCode: "ERR_KEYS_HTTP_STATUS",
+		});
+		expect(ks.health()).toEqual({ status: "degraded", state: "stale" });
+		// the endpoint goes away entirely
+		const port = s.port;
+		await s.close();
+		c.advance(10_000);
+		const refused = finalError(ks);
+		expect((await jwtVerify(token, ks.resolver)).payload.sub).toBe("u1");
+		expect((await refused).error).toMatchObject({
+			code: "ERR_KEYS_NETWORK",
+			causeCode: "ECONNREFUSED",
+		});
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+		// past maxStaleMs: lookups fail as UNAVAIL (503), never as a 401-style no-match
+		c.advance(600_000);
+		const e = await rejection(jwtVerify(token, ks.resolver));
+		expect(e).toBeInstanceOf(KeysUnavailableError);
+		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(e.reason).toBe("expired");
+		expect(ks.get("a")).toBeUndefined();
+		expect(ks.health()).toEqual({ status: "unavailable", state: "expired" });
+		expect(events).toContain("expired");
+		expect(events.filter((t) => t === "stale")).toHaveLength(1);
+		expect(port).toBeGreaterThan(0);
+	});
+});
+
+describe("KEY-03: status codes", () => {
+	it.each([500, 502, 404, 204, 304])(
+		"KEY-03: status %i on first load -> typed error naming the status",
+		async (status) => {
+			const s = await serve((_req, res) => {
+				res.writeHead(status);
+				res.end();
+			});
+			const e = await rejection(remote(s.url(), { retries: 0 }).load());
+			expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+			expect(e.cause.code).toBe("ERR_KEYS_HTTP_STATUS");
+			expect(e.cause.responseStatus).toBe(status);
+			expect(e.cause.message).toBe(`JWKS endpoint answered ${status}, expected 200`);
+		},
+	);
+
+	it("KEY-03: a 404 during refresh does not replace the keys", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		await ks.load();
+		s.handler = json({}, {}, 404);
+		c.advance(600_001);
+		const failed = finalError(ks);
+		await ks.getKey({ kid: "a" });
+		expect((await failed).error.responseStatus).toBe(404);
+		expect(s.requests).toBe(2); // 404 is not retried
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+	});
+});
+
+describe("KEY-04: timeout", () => {
+	it("KEY-04: a server that never sends headers -> ERR_KEYS_FETCH_TIMEOUT", async () => {
+		const s = await serve(() => {});
+		const e = await rejection(remote(s.url(), { timeoutMs: 100, retries: 0 }).load());
+		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(e.cause.code).toBe("ERR_KEYS_FETCH_TIMEOUT");
+		expect(e.cause.timeoutMs).toBe(100);
+	});
+
+	it("KEY-04: headers then a body that trickles -> the timeout covers the body", async () => {
+		const timers: NodeJS.Timeout[] = [];
+		const s = await serve((_req, res) => {
+			res.writeHead(200, { "content-type": "application/json" });
+			res.write('{"keys":[');
+			timers.push(setInterval(() => res.write(" "), 20));
+		});
+		try {
+			const e = await rejection(remote(s.url(), { timeoutMs: 150, retries: 0 }).load());
+			expect(e.cause.code).toBe("ERR_KEYS_FETCH_TIMEOUT");
+		} finally {
+			for (const t of timers) clearInterval(t);
+		}
+	});
+});
+
+describe("KEY-05: huge body", () => {
+	it("KEY-05: a 10 MiB body with Content-Length is refused before reading", async () => {
+		let written = 0;
+		const s = await serve((_req, res) => {
+			res.writeHead(200, {
+				"content-type": "application/json",
+				"content-length": String(10 * 1024 * 1024),
+			});
+			const chunk = Buffer.alloc(64 * 1024, 0x20);
+			const pump = (): void => {
+				while (written < 10 * 1024 * 1024) {
+					written += chunk.length;
+					if (!res.write(chunk)) return void res.once("drain", pump);
+				}
+				res.end();
+			};
+			pump();
+		});
+		const e = await rejection(remote(s.url()).load());
+		expect(e.cause.code).toBe("ERR_KEYS_RESPONSE_TOO_LARGE");
+		expect(e.cause.maxResponseBytes).toBe(131_072);
+		expect(s.requests).toBe(1); // not retried
+	});
+
+	it("KEY-05: a chunked body without Content-Length is cut at maxResponseBytes; good keys are retained", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		let read = 0;
+		const ks = remote(s.url(), {
+			now: c.now,
+			fetch: async (input, init) => {
+				const r = await globalThis.fetch(input, init);
+				if (r.body === null) return r;
+				const counted = r.body.pipeThrough(
+					new TransformStream<Uint8Array, Uint8Array>({
+						transform(chunk, ctl) {
+							read += chunk.byteLength;
+							ctl.enqueue(chunk);
+						},
+					}),
+				);
+				return new Response(counted, { status: r.status, headers: r.headers });
+			},
+		});
+		await ks.load();
+		read = 0;
+		s.handler = (_req, res) => {
+			res.writeHead(200, { "content-type": "application/json" });
+			const chunk = Buffer.alloc(16 * 1024, 0x20);
+			let sent = 0;
+			const pump = (): void => {
+				while (sent < 10 * 1024 * 1024) {
+					sent += chunk.length;
+					if (!res.write(chunk)) return void res.once("drain", pump);
+				}
+				res.end();
+			};
+			res.on("close", () => {
+				sent = Number.POSITIVE_INFINITY;
+			});
+			pump();
+		};
+		c.advance(600_001);
+		const failed = finalError(ks);
+		await ks.getKey({ kid: "a" });
+		expect((await failed).error.code).toBe("ERR_KEYS_RESPONSE_TOO_LARGE");
+		expect(read).toBeGreaterThan(131_072);
+		expect(read).toBeLessThanOrEqual(131_072 + 3 * 65_536);
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+	});
+});
+
+describe("KEY-06: malformed", () => {
+	it.each([
+		['{"keys":[', "ERR_KEYS_JWKS_INVALID", "JWKS response is not valid JSON"],
+		["[]", "ERR_KEYS_JWKS_INVALID", "JWKS must be a JSON object with a keys array"],
+		['{"keys":{}}', "ERR_KEYS_JWKS_INVALID", "JWKS must be a JSON object with a keys array"],
+		[
+			'{"keys":[1,"x"]}',
+			"ERR_KEYS_JWKS_INVALID",
+			"JWKS has no usable key (2 given, 2 rejected); the previous set is kept",
+		],
+		[
+			'{"keys":[]}',
+			"ERR_KEYS_JWKS_INVALID",
+			"JWKS has no usable key (0 given, 0 rejected); the previous set is kept",
+		],
+	])("KEY-06: %s -> %s; the last good set is retained", async (body, code, message) => {
+		const s = await serve(json(body));
+		const cold = await rejection(remote(s.url()).load());
+		expect(cold.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(cold.cause.code).toBe(code);
+		expect(cold.cause.message).toBe(message);
+		expect(s.requests).toBe(1); // parse errors are not retried
+		// warm: the previous set keeps serving
+		s.handler = json({ keys: [A.publicJwk] });
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		await ks.load();
+		s.handler = json(body);
+		c.advance(600_001);
+		const failed = finalError(ks);
+		await ks.getKey({ kid: "a" });
+		expect((await failed).error.code).toBe(code);
+		expect(ks.jwks().keys.map((k) => k.kid)).toEqual(["a"]);
+	});
+
+	it("KEY-06: an HTML error page -> ERR_KEYS_CONTENT_TYPE; a missing content type parses with a warning", async () => {
+		const s = await serve((_req, res) => {
+			res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+			res.end("<html>502 Bad Gateway</html>");
+		});
+		const e = await rejection(remote(s.url()).load());
+		expect(e.cause.code).toBe("ERR_KEYS_CONTENT_TYPE");
+		expect(e.cause.contentType).toBe("text/html");
+		s.handler = (_req, res) => {
+			res.writeHead(200);
+			res.end(JSON.stringify({ keys: [A.publicJwk] }));
+		};
+		const warnings: { code: string; message: string }[] = [];
+		const ks = remote(s.url());
+		ks.on("warning", (w) => warnings.push(w));
+		await ks.load();
+		expect(warnings).toEqual([
+			{ code: "no-content-type", message: "JWKS response has no content type; parsing it as JSON" },
+		]);
+		s.handler = json({ keys: [A.publicJwk] }, { "content-type": "application/jwk-set+json" });
+		await remote(s.url()).load();
+	});
+});
+
+describe("KEY-07: bad keys", () => {
 	it("drops each bad key with its index, kid and reason", async () => {
 		const p384 = await makeKey("p384", "ES384");
 		const rsa = await makeKey("rsa2", "RS256");
@@ -146,140 +597,257 @@ describe("KEY-07: bad keys in one set are dropped with a reason; the good keys s
 			await s.close();
 		}
 	});
+});
 
-	it("ALG-06/ALG-07: a key without alg never enables HS*; an RSA kid with alg HS256 is rejected", async () => {
-		const noAlg = { ...R.publicJwk, alg: undefined, kid: "r-noalg" };
-		const ks = new LocalKeySet({ name: "n", jwks: { keys: [noAlg] } });
+describe("KEY-08: duplicate kid", () => {
+	it("KEY-08: two different keys with one kid are reported as duplicates and the lookup fails closed", async () => {
+		const d1 = await makeKey("dup");
+		const d2 = await makeKey("dup");
+		const sigShared = await makeKey("shared");
+		const encShared = await makeKey("shared", "RSA-OAEP-256", { use: "enc" });
+		const s = await serve(
+			json({
+				keys: [A.publicJwk, d1.publicJwk, d2.publicJwk, sigShared.publicJwk, encShared.publicJwk],
+			}),
+		);
+		const ks = remote(s.url());
+		const rejected: unknown[] = [];
+		ks.on("keyRejected", (r) => rejected.push(r));
 		await ks.load();
-		expect(ks.algorithms("sig")).toEqual(["RS256"]);
-		const t = await hs256("r-noalg", new Uint8Array(32));
-		const e = await rejection(jwtVerify(t, ks.resolver));
-		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-		expect(e.reason).toBe("no-candidate");
-		// PS256 with an alg-less RSA key works too (imported on demand, then memoised)
-		const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
-		const pub = { ...pair.publicKey.export({ format: "jwk" }), kid: "ps" };
-		const local = new LocalKeySet({ name: "n", jwks: { keys: [pub] } });
-		await local.load();
-		expect(local.get("ps", { alg: "PS256" })).toBeUndefined();
-		const ps = await new SignJWT({ sub: "u1" })
-			.setProtectedHeader({ alg: "PS256", kid: "ps" })
-			.sign(
-				await importPKCS8(
-					pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
-					"PS256",
-				),
-			);
-		expect((await jwtVerify(ps, local.resolver)).payload.sub).toBe("u1");
-		expect(local.get("ps", { alg: "PS256" })).toBeInstanceOf(CryptoKey);
+		expect(rejected).toEqual([
+			{ index: 1, kid: "dup", reason: "duplicate kid" },
+			{ index: 2, kid: "dup", reason: "duplicate kid" },
+		]);
+		for (const t of [await sign(d1), await sign(d2)]) {
+			const e = await rejection(jwtVerify(t, ks.resolver));
+			expect(e).toBeInstanceOf(MultipleMatchingKeysError);
+			expect(e.code).toBe("ERR_KEYS_MULTIPLE_MATCHING_KEYS");
+			expect(e.count).toBe(2);
+		}
+		expect(ks.get("dup")).toBeUndefined();
+		// an RFC-legal shared kid across purposes resolves by use
+		expect((await jwtVerify(await sign(sigShared), ks.resolver)).payload.sub).toBe("u1");
+		expect(await ks.getKey({ kid: "shared", use: "enc" })).toBe(ks.get("shared", { use: "enc" }));
+		expect((await jwtVerify(await sign(A), ks.resolver)).payload.sub).toBe("u1");
+		expect(s.requests).toBe(1);
 	});
 });
 
-describe("HDR-01..06: kid, jwk, jku and x5u in the header", () => {
-	it("HDR-01: path-traversal kids signed with an empty/null key -> ERR_KEYS_NO_MATCHING_KEY", async () => {
-		for (const kid of ["../../../../dev/null", "/dev/null", "/invalid_path"]) {
-			const t = await hs256(kid, new Uint8Array(1));
-			const e = await rejection(jwtVerify(t, keys.resolver));
-			expect(e).toBeInstanceOf(NoMatchingKeyError);
-			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-		}
-		await control();
-	});
-
-	it("HDR-02: SQL/shell injection kids -> rejected; the local listener records 0 hits", async () => {
-		const before = listener.requests;
-		const kids = [
-			"x' UNION SELECT '1';--",
-			"|sleep 10",
-			`| curl ${listener.url("/x")}`,
-			`$(curl ${listener.url("/y")})`,
-		];
-		for (const kid of kids) {
-			const t = await hs256(kid, new TextEncoder().encode("1"));
-			const e = await rejection(jwtVerify(t, keys.resolver));
-			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-		}
-		expect(listener.requests).toBe(before);
-		await control();
-	});
-
-	it("HDR-03: prototype kids (__proto__, constructor, toString, hasOwnProperty) -> ERR_KEYS_NO_MATCHING_KEY, never a TypeError", async () => {
-		for (const kid of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
-			const t = await sign(A, { sub: "u1" }, { kid });
-			const e = await rejection(jwtVerify(t, keys.resolver));
-			expect(e).toBeInstanceOf(NoMatchingKeyError);
-			expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-			expect(keys.get(kid)).toBeUndefined();
-		}
-		await control();
-	});
-
-	it('HDR-04: kid "", no kid with several keys, a 10 KB kid -> rejected before any fetch; 10 000 random kids keep the memo bounded', async () => {
-		const before = server.requests;
-		const empty = await rejection(jwtVerify(await sign(A, {}, { kid: "" }), keys.resolver));
-		expect(empty.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-		expect(empty.reason).toBe("kid-invalid");
-		const long = await rejection(
-			jwtVerify(await sign(A, {}, { kid: "k".repeat(10_240) }), keys.resolver),
+describe("KEY-09: redirect", () => {
+	it("KEY-09: a redirect to another origin is refused and the target gets 0 requests; same origin is followed; allowRedirectOrigins opens one", async () => {
+		const target = await serve(json({ keys: [A.publicJwk] }));
+		const s = await serve((req, res) => {
+			if (req.url === "/same") {
+				res.writeHead(302, { location: "/jwks.json" });
+				return res.end();
+			}
+			if (req.url === "/jwks.json") return json({ keys: [A.publicJwk] })(req, res);
+			res.writeHead(302, { location: target.url() });
+			res.end();
+		});
+		const e = await rejection(remote(s.url("/other")).load());
+		expect(e.cause.code).toBe("ERR_KEYS_REDIRECT_REFUSED");
+		expect(e.cause.message).toBe(
+			`redirect from ${s.origin} to another origin (${target.origin}) refused; list it in allowRedirectOrigins`,
 		);
-		expect(long.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
-		expect(long.reason).toBe("kid-invalid");
-		expect(long.message).not.toContain("kkkk");
-		const noKid = await new SignJWT({ sub: "u1" })
-			.setProtectedHeader({ alg: "ES256" })
-			.sign(A.privateKey);
-		const multi = await rejection(jwtVerify(noKid, keys.resolver));
-		expect(multi).toBeInstanceOf(MultipleMatchingKeysError);
-		expect(multi.code).toBe("ERR_KEYS_MULTIPLE_MATCHING_KEYS");
-		// even though its alg narrows to one key: no kid is only fine when the set has one key
-		expect(multi.count).toBe(2);
-		const single = new LocalKeySet({ name: "n", jwks: { keys: [A.publicJwk] } });
-		expect((await jwtVerify(noKid, single.resolver)).payload.sub).toBe("u1");
-		expect(server.requests).toBe(before);
-		c.advance(30_000);
-		await Promise.allSettled(
-			Array.from({ length: 10_000 }, () => keys.getKey({ kid: crypto.randomUUID() })),
+		expect(target.requests).toBe(0);
+		expect(s.requests).toBe(1);
+		// localhost is another origin too
+		s.handler = (_req, res) => {
+			res.writeHead(301, { location: `http://localhost:${s.port}/jwks.json` });
+			res.end();
+		};
+		expect((await rejection(remote(s.url("/x")).load())).cause.code).toBe(
+			"ERR_KEYS_REDIRECT_REFUSED",
 		);
-		expect(server.requests).toBe(before + 1);
-		expect(keys.stats().unknownKids).toBe(1024);
-		await control();
+		s.handler = (req, res) => {
+			if (req.url === "/same") {
+				res.writeHead(307, { location: "/jwks.json" });
+				return res.end();
+			}
+			if (req.url === "/loop") {
+				res.writeHead(302, { location: "/loop" });
+				return res.end();
+			}
+			if (req.url === "/jwks.json") return json({ keys: [A.publicJwk] })(req, res);
+			res.writeHead(302, { location: target.url() });
+			res.end();
+		};
+		await remote(s.url("/same")).load();
+		const loop = await rejection(remote(s.url("/loop")).load());
+		expect(loop.cause.message).toBe("more than 3 redirects refused");
+		await remote(s.url("/other"), { allowRedirectOrigins: [target.origin] }).load();
+		expect(target.requests).toBe(1);
 	});
+});
 
-	it("HDR-05: an embedded attacker jwk with a copied kid is never used -> signature verification fails", async () => {
-		const attacker = await generateKeyPair("ES256", { extractable: true });
-		const jwk = await exportJWK(attacker.publicKey);
-		const forged = await new SignJWT({ sub: "admin" })
-			.setProtectedHeader({ alg: "ES256", kid: "a", jwk: { ...jwk, kid: "a" } })
-			.sign(attacker.privateKey);
-		const e = await rejection(jwtVerify(forged, keys.resolver));
-		expect(e.code).toBe("ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
-		const unknown = await new SignJWT({ sub: "admin" })
-			.setProtectedHeader({ alg: "ES256", kid: "attacker", jwk })
-			.sign(attacker.privateKey);
-		expect((await rejection(jwtVerify(unknown, keys.resolver))).code).toBe(
-			"ERR_KEYS_NO_MATCHING_KEY",
-		);
-		await control();
-	});
-
-	it("HDR-06: jku and x5u pointing at a local listener -> rejected, and the listener receives 0 requests", async () => {
-		const attacker = await generateKeyPair("ES256", { extractable: true });
-		listener.handler = json({ keys: [{ ...(await exportJWK(attacker.publicKey)), kid: "evil" }] });
-		const before = listener.requests;
-		for (const [kid, header] of [
-			["evil", { jku: listener.url("/jwks.json") }],
-			["evil", { x5u: listener.url("/cert.pem") }],
-			["a", { jku: listener.url("/jwks.json") }],
-		] as const) {
-			const t = await new SignJWT({ sub: "admin" })
-				.setProtectedHeader({ alg: "ES256", kid, ...header })
-				.sign(attacker.privateKey);
-			const e = await rejection(jwtVerify(t, keys.resolver));
-			expect(e.code).toBe(
-				kid === "a" ? "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" : "ERR_KEYS_NO_MATCHING_KEY",
+describe("KEY-11: kid flood", () => {
+	it("KEY-11: 10 000 concurrent unknown kids on a cold cache -> exactly 1 fetch; after the cooldown exactly 1 more; good keys stay", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		const flood = async (): Promise<void> => {
+			const results = await Promise.allSettled(
+				Array.from({ length: 10_000 }, () =>
+					ks.getKey({ kid: crypto.randomUUID(), alg: "ES256", use: "sig" }),
+				),
 			);
-		}
-		expect(listener.requests).toBe(before);
-		await control();
+			for (const r of results) {
+				expect(r.status).toBe("rejected");
+				expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NoMatchingKeyError);
+			}
+		};
+		await flood();
+		expect(s.requests).toBe(1);
+		expect(ks.stats().unknownKids).toBe(1024);
+		expect((await jwtVerify(await sign(A), ks.resolver)).payload.sub).toBe("u1");
+		c.advance(29_999);
+		await flood();
+		expect(s.requests).toBe(1);
+		c.advance(1);
+		await flood();
+		expect(s.requests).toBe(2);
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+		// 1 000 verifications of tokens with random kids, inside the window: no fetch
+		const tokens = await Promise.all(
+			Array.from({ length: 1_000 }, () => sign(A, { sub: "x" }, { kid: crypto.randomUUID() })),
+		);
+		const verdicts = await Promise.allSettled(tokens.map((t) => jwtVerify(t, ks.resolver)));
+		expect(
+			verdicts.every(
+				(v) => v.status === "rejected" && v.reason.code === "ERR_KEYS_NO_MATCHING_KEY",
+			),
+		).toBe(true);
+		expect(s.requests).toBe(2);
+		expect(ks.stats().unknownKidLookups).toBe(31_000);
+	});
+});
+
+describe("KEY-12: cooldown bypass", () => {
+	it("KEY-12: a forced refetch that fails (500) or yields zero usable keys still starts the cooldown", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now, retries: 0 });
+		await ks.load();
+		const flood = () =>
+			Promise.allSettled(
+				Array.from({ length: 500 }, () => ks.getKey({ kid: crypto.randomUUID() })),
+			);
+		s.handler = json({}, {}, 500);
+		c.advance(30_000);
+		await flood();
+		expect(s.requests).toBe(2);
+		c.advance(10_000);
+		await flood();
+		expect(s.requests).toBe(2);
+		s.handler = json({ keys: [] });
+		c.advance(20_000);
+		await flood();
+		expect(s.requests).toBe(3);
+		await flood();
+		expect(s.requests).toBe(3);
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+		const e = await rejection(ks.getKey({ kid: "zzz" }));
+		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(e.reason).toBe("cooldown");
+	});
+});
+
+describe("KEY-13: single-flight", () => {
+	it("KEY-13: 100 concurrent lookups on a cold cache share 1 fetch; the same error reaches every waiter", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const ks = remote(s.url());
+		const keys = await Promise.all(Array.from({ length: 100 }, () => ks.getKey({ kid: "a" })));
+		expect(new Set(keys).size).toBe(1);
+		expect(s.requests).toBe(1);
+		const bad = await serve(json({}, {}, 500));
+		const cold = remote(bad.url(), { retries: 0 });
+		const errors = await Promise.allSettled(
+			Array.from({ length: 100 }, () => cold.getKey({ kid: "a" })),
+		);
+		expect(bad.requests).toBe(1);
+		const causes = new Set(errors.map((r) => (r as PromiseRejectedResult).reason.cause));
+		expect(causes.size).toBe(1);
+		expect([...causes][0]).toMatchObject({
+			code: "ERR_KEYS_HTTP_STATUS",
+			responseStatus: 500,
+			status: 503,
+		});
+		for (const r of errors)
+			expect((r as PromiseRejectedResult).reason.code).toBe("ERR_KEYS_UNAVAILABLE");
+	});
+
+	it("KEY-13: 100 concurrent lookups at TTL expiry cause 1 background fetch", async () => {
+		const s = await serve(json({ keys: [A.publicJwk] }));
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		await ks.load();
+		c.advance(600_001);
+		const done = once<unknown>((l) => ks.on("refresh", l));
+		await Promise.all(Array.from({ length: 100 }, () => ks.getKey({ kid: "a" })));
+		await done;
+		expect(s.requests).toBe(2);
+	});
+});
+
+describe("KEY-14: retries", () => {
+	it("KEY-14: an endpoint failing N+1 times -> exactly N+1 attempts with growing backoff, then a typed error", async () => {
+		const s = await serve(json({}, {}, 503));
+		const delays: number[] = [];
+		const ks = remote(s.url(), { retries: 2, retryBaseDelayMs: 10, random: () => 0.999 });
+		ks.on("refreshError", (e) => {
+			if (!e.final) delays.push(e.retryInMs);
+		});
+		const e = await rejection(ks.load());
+		expect(s.requests).toBe(3);
+		expect(delays).toEqual([10, 20]);
+		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(e.cause.responseStatus).toBe(503);
+		// Retry-After is honoured up to the cap
+		const t = await serve((_req, res) => {
+			res.writeHead(429, { "retry-after": "120" });
+			res.end();
+		});
+		const capped: number[] = [];
+		const k2 = remote(t.url(), { retries: 1, retryMaxDelayMs: 30 });
+		k2.on("refreshError", (ev) => {
+			if (!ev.final) capped.push(ev.retryInMs);
+		});
+		await rejection(k2.load());
+		expect(capped).toEqual([30]);
+		expect(t.requests).toBe(2);
+		// a 408 then a 200 succeeds on the retry
+		let n = 0;
+		const u = await serve((req, res) =>
+			(n++ === 0 ? json({}, {}, 408) : json({ keys: [A.publicJwk] }))(req, res),
+		);
+		await remote(u.url(), { retryBaseDelayMs: 1 }).load();
+		expect(u.requests).toBe(2);
+	});
+});
+
+describe("KEY-15: rotation pick-up", () => {
+	it("KEY-15: a new kid is picked up with one refetch; a retired kid verifies while published, then is rejected", async () => {
+		let keys = [A.publicJwk];
+		const s = await serve((req, res) => json({ keys })(req, res));
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		await ks.load();
+		const tokenA = await sign(A);
+		const tokenB = await sign(B);
+		keys = [A.publicJwk, B.publicJwk];
+		c.advance(30_000);
+		expect((await jwtVerify(tokenB, ks.resolver)).payload.sub).toBe("u1");
+		expect(s.requests).toBe(2);
+		expect((await jwtVerify(tokenA, ks.resolver)).payload.sub).toBe("u1");
+		keys = [B.publicJwk];
+		c.advance(600_001);
+		const refreshed = once<{ removed: string[] }>((l) => ks.on("refresh", l));
+		await jwtVerify(tokenB, ks.resolver);
+		expect((await refreshed).removed).toEqual(["a"]);
+		const e = await rejection(jwtVerify(tokenA, ks.resolver));
+		expect(e).toBeInstanceOf(NoMatchingKeyError);
+		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(s.requests).toBe(3);
 	});
 });
