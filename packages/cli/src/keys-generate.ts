@@ -18,7 +18,13 @@ import { describeRing, type RingDescription } from "./internal/ring-report";
  * GENERATE_ALGORITHMS.includes('ES256') // true
  * ```
  */
-export const GENERATE_ALGORITHMS: readonly SigningAlg[] = ["ES256", "EdDSA", "RS256", "PS256"];
+export const GENERATE_ALGORITHMS: readonly SigningAlg[] = [
+	"ES256",
+	"EdDSA",
+	"Ed25519",
+	"RS256",
+	"PS256",
+];
 
 /** Options of {@link generateKeys}. */
 export interface GenerateKeysOptions {

@@ -84,7 +84,7 @@ describe("the xshl bin", () => {
 		],
 		[
 			["keys", "generate", "--out", "x.json"],
-			"xshl: --alg must be one of ES256, EdDSA, RS256, PS256",
+			"xshl: --alg must be one of ES256, EdDSA, Ed25519, RS256, PS256",
 			"Usage: xshl keys generate",
 		],
 		[

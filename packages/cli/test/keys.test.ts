@@ -30,6 +30,14 @@ describe("keys generate", () => {
 		expect(ring.signingKey().kid).toBe(report.keys[0]!.kid);
 	});
 
+	it("--alg Ed25519: EdDSA on Ed25519 under its RFC 9864 name", async () => {
+		const report = await generateKeys({ alg: "Ed25519", out: join(await tmp(), "ring.json") });
+		expect(report.jwks.keys.map((k) => [k.kty, k.crv, k.alg])).toEqual([
+			["OKP", "Ed25519", "Ed25519"],
+			["OKP", "Ed25519", "Ed25519"],
+		]);
+	});
+
 	it("--enc adds encryption keys (ECDH-ES+A256KW for EC, RSA-OAEP-256 for RSA)", async () => {
 		const dir = await tmp();
 		const ec = await generateKeys({ alg: "ES256", enc: true, out: join(dir, "ec.json") });

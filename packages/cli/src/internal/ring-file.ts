@@ -1,29 +1,17 @@
 // Ring snapshots on disk: read, restore, write with mode 0600.
 import { constants } from "node:fs";
 import { chmod, open, readFile, rename, stat } from "node:fs/promises";
-import { KeyRing } from "@xshl/keys/ring";
+import { KeyRing, type KeyRingSnapshot } from "@xshl/keys/ring";
 import { CliFileExistsError, CliInputInvalidError } from "../errors";
 
-type RingStatics = {
-	restore?: (snapshot: unknown, options?: object) => Promise<KeyRing>;
-	import?: (snapshot: unknown, options?: object) => Promise<KeyRing>;
-};
-type RingMethods = {
-	snapshot?: () => unknown;
-	exportPrivate?: () => Promise<unknown>;
-};
-
-/** `KeyRing.restore(snapshot)` (named `KeyRing.import` before the rename). */
+/** `KeyRing.restore(snapshot)`: the snapshot is checked there (zod, thumbprints, key sizes). */
 export function restoreRing(snapshot: unknown): Promise<KeyRing> {
-	const statics = KeyRing as unknown as RingStatics;
-	const restore = statics.restore ?? statics.import;
-	return restore!.call(KeyRing, snapshot);
+	return KeyRing.restore(snapshot as KeyRingSnapshot);
 }
 
-/** `ring.snapshot()` (named `exportPrivate()` before the rename). */
-export async function snapshotRing(ring: KeyRing): Promise<unknown> {
-	const methods = ring as unknown as RingMethods;
-	return methods.snapshot !== undefined ? await methods.snapshot() : await methods.exportPrivate!();
+/** `ring.snapshot()`: every published key with its private half (JWK). */
+export function snapshotRing(ring: KeyRing): Promise<KeyRingSnapshot> {
+	return ring.snapshot();
 }
 
 /** Reads a JSON file. @throws CliInputInvalidError */

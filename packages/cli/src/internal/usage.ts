@@ -28,9 +28,9 @@ Exit status 1 when the token is expired, not yet valid, badly signed, not a vali
 session token, or its sid or trace does not match.
 `;
 
-export const KEYS_GENERATE_USAGE = `Usage: xshl keys generate --alg ES256|EdDSA|RS256|PS256 [--enc] --out FILE [--force] [--json]
+export const KEYS_GENERATE_USAGE = `Usage: xshl keys generate --alg ES256|EdDSA|Ed25519|RS256|PS256 [--enc] --out FILE [--force] [--json]
 
-  --alg ALG   the signing algorithm
+  --alg ALG   the signing algorithm (Ed25519 is EdDSA on Ed25519 under its RFC 9864 name)
   --enc       also generate encryption keys (RSA-OAEP-256 or ECDH-ES+A256KW)
   --out FILE  the private ring snapshot to write, mode 0600
   --force     overwrite FILE when it exists
