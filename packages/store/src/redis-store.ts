@@ -40,11 +40,17 @@ import type {
 	RotateReply,
 	RotateStatus,
 } from "./internal/backend";
+import { clusterClientIssues, isClusterClient } from "./internal/client-check";
+import { bridgeClientErrors } from "./internal/client-events";
 import { b64url, fromB64url, randomBytes } from "./internal/crypto";
+import { type DurabilityInput, durabilityShape, resolveDurability } from "./internal/durability";
 import { Emitter } from "./internal/emitter";
 import { Engine } from "./internal/engine";
 import * as lua from "./internal/lua";
+import { OpStats } from "./internal/op-stats";
+import { ScriptRunner } from "./internal/script-runner";
 import { parseStoreOptions, type StoreOptions } from "./options";
+import type { OperationStats, StoreStats } from "./stats";
 
 /**
  * The part of an ioredis client (`Redis`, v5 or v6) the store uses. A `Cluster` works too
@@ -60,10 +66,11 @@ export interface RedisClientLike {
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends StoreOptions {
 	/**
-	 * An ioredis client. The store never quits it. Recommended client options:
-	 * `{ enableOfflineQueue: false, maxRetriesPerRequest: 1 }` so calls fail fast while
-	 * disconnected (the store's own timeout applies either way). Do not set ioredis
-	 * `keyPrefix`; use `prefix`.
+	 * An ioredis client (`Redis`, or `Cluster` for a Redis Cluster). The store never quits it.
+	 * Recommended client options: `{ enableOfflineQueue: false, maxRetriesPerRequest: 1 }` so
+	 * calls fail fast while disconnected (the store's own timeout applies either way). A
+	 * `Cluster` must not resend after the store answered (see the README's Cluster section);
+	 * one that could is refused. Do not set ioredis `keyPrefix`; use `prefix`.
 	 */
 	client: RedisClientLike;
 	/**
@@ -76,6 +83,14 @@ export interface RedisStoreOptions extends StoreOptions {
 	 * @default 250
 	 */
 	timeoutMs?: number;
+	/**
+	 * Which writes wait for replicas (`WAIT`) before they are acknowledged, or `false` for none.
+	 * A write that fewer replicas acknowledged in time fails closed with
+	 * `ERR_STORE_UNAVAILABLE` (retrying it is safe). `timeoutMs` must stay below the call
+	 * timeout; `writes: "all"` makes logins and rotations wait too.
+	 * @default `{ replicas: 1, timeoutMs: 100, writes: "revocations" }` for an ioredis `Cluster`; `false` for a plain client
+	 */
+	durability?: DurabilityInput | false;
 	/**
 	 * Clock for denylist lifetimes (access-token `exp` is on the issuer's clock); rotation,
 	 * timeouts and epochs use Redis `TIME`.
@@ -95,15 +110,6 @@ interface Script {
 
 function script(source: string): Script {
 	return { lua: source, sha: undefined };
-}
-
-function shaOf(s: Script): Promise<string> {
-	if (s.sha === undefined) {
-		s.sha = crypto.subtle
-			.digest("SHA-1", new TextEncoder().encode(s.lua))
-			.then((d) => Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join(""));
-	}
-	return s.sha;
 }
 
 const SCRIPTS = {
@@ -127,22 +133,19 @@ function num(v: unknown): number {
 }
 
 class RedisBackend implements Backend {
-	readonly #client: RedisClientLike;
+	readonly #runner: ScriptRunner;
 	readonly #prefix: string;
-	readonly #timeoutMs: number;
 	readonly #now: () => number;
 	readonly #pepper: Uint8Array<ArrayBuffer> | undefined;
 
 	constructor(
-		client: RedisClientLike,
+		runner: ScriptRunner,
 		prefix: string,
-		timeoutMs: number,
 		now: () => number,
 		pepper: Uint8Array<ArrayBuffer> | undefined,
 	) {
-		this.#client = client;
+		this.#runner = runner;
 		this.#prefix = prefix;
-		this.#timeoutMs = timeoutMs;
 		this.#now = now;
 		this.#pepper = pepper;
 	}
@@ -155,39 +158,9 @@ class RedisBackend implements Backend {
 		return `${this.#prefix}:{u:${uTag}}:`;
 	}
 
-	async #run(s: Script, op: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-		const client = this.#client;
-		const call = (async () => {
-			try {
-				return await client.evalsha(await shaOf(s), keys.length, ...keys, ...args);
-			} catch (error) {
-				if (error instanceof Error && error.message.startsWith("NOSCRIPT")) {
-					return await client.eval(s.lua, keys.length, ...keys, ...args);
-				}
-				throw error;
-			}
-		})();
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const timeout = new Promise<never>((_, reject) => {
-			timer = setTimeout(
-				() =>
-					reject(
-						new StoreUnavailableError(`redis did not answer ${op} within ${this.#timeoutMs} ms`),
-					),
-				this.#timeoutMs,
-			);
-		});
-		// a late failure after the timeout must not become an unhandled rejection
-		call.catch(() => undefined);
-		try {
-			return await Promise.race([call, timeout]);
-		} catch (error) {
-			if (error instanceof StoreUnavailableError) throw error;
-			const name = error instanceof Error ? error.name : typeof error;
-			throw new StoreUnavailableError(`redis ${op} failed (${name})`, { cause: error });
-		} finally {
-			clearTimeout(timer);
-		}
+	/** One script call: bounded, attempt-idempotent, durable where configured (ScriptRunner). */
+	#run(s: Script, op: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+		return this.#runner.run(s.lua, op, keys, args);
 	}
 
 	async pepper(): Promise<Uint8Array<ArrayBuffer>> {
@@ -431,6 +404,7 @@ const redisShape = {
 		.regex(/^[A-Za-z0-9_.:-]{1,64}$/, "1–64 characters of A–Z a–z 0–9 _ - . :")
 		.default("xshl"),
 	timeoutMs: z.number().int().min(1).max(60_000).default(250),
+	durability: durabilityShape,
 	now: z
 		.custom<() => number>((v) => typeof v === "function", { message: "expected a function" })
 		.optional(),
@@ -451,12 +425,17 @@ const redisShape = {
  */
 export class RedisStore implements SessionStore {
 	readonly #events = new Emitter<StoreEvents>();
+	readonly #client: RedisClientLike;
+	readonly #stats: OpStats;
+	#detach: (() => void) | undefined;
 	readonly #engine: Engine;
+	readonly #runner: ScriptRunner;
 
 	/**
 	 * @param options - `client` (required), `prefix`, `timeoutMs`, and the common options; see {@link RedisStoreOptions}.
-	 * @throws {StoreConfigError} `ERR_STORE_CONFIG_INVALID` when an option is invalid or the
-	 *   client has an ioredis `keyPrefix` (scripts build keys themselves).
+	 * @throws {StoreConfigError} `ERR_STORE_CONFIG_INVALID` when an option is invalid, the
+	 *   client has an ioredis `keyPrefix` (scripts build keys themselves), or an ioredis
+	 *   `Cluster` could resend a command after the store answered (one issue per setting).
 	 */
 	constructor(options: RedisStoreOptions) {
 		const { settings, extra } = parseStoreOptions(redisShape, options, "RedisStore");
@@ -467,14 +446,84 @@ export class RedisStore implements SessionStore {
 				[{ path: "client.options.keyPrefix", message: "must be empty" }],
 			);
 		}
+		const issues = clusterClientIssues(extra.client, extra.timeoutMs);
+		if (issues.length > 0) {
+			throw new StoreConfigError(
+				`invalid RedisStore options: the ioredis Cluster could resend a command after the store answered: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+				issues,
+			);
+		}
+		const durability = resolveDurability(extra.durability, isClusterClient(extra.client));
+		if (durability !== false && durability.timeoutMs >= extra.timeoutMs) {
+			throw new StoreConfigError(
+				"invalid RedisStore options: durability.timeoutMs must be below timeoutMs",
+				[
+					{
+						path: "durability.timeoutMs",
+						message: `must be below timeoutMs (${extra.timeoutMs} ms)`,
+					},
+				],
+			);
+		}
+		this.#runner = new ScriptRunner(extra.client, extra.timeoutMs, durability);
 		const backend = new RedisBackend(
-			extra.client,
+			this.#runner,
 			extra.prefix,
-			extra.timeoutMs,
 			extra.now ?? Date.now,
 			settings.pepper,
 		);
-		this.#engine = new Engine(settings, backend, this.#events);
+		this.#client = extra.client;
+		this.#stats = new OpStats(extra.timeoutMs);
+		this.#engine = new Engine(settings, backend, this.#events, this.#stats);
+	}
+
+	/**
+	 * Calls, errors, timeouts and latency percentiles per operation since the store was built
+	 * (the latencies of the last 1 024 calls of each operation).
+	 *
+	 * @returns one {@link OperationStats} per operation.
+	 * @example
+	 * ```ts
+	 * const { rotate } = store.stats()
+	 * metrics.gauge('store.rotate.p99_ms', rotate.p99Ms)
+	 * ```
+	 */
+	stats(): StoreStats {
+		return this.#stats.snapshot();
+	}
+
+	/**
+	 * Stops listening to the client's events (the store never quits the client). Calls made
+	 * afterwards still work.
+	 *
+	 * @returns nothing.
+	 * @example
+	 * ```ts
+	 * store.close(); await client.quit()
+	 * ```
+	 */
+	close(): void {
+		this.#detach?.();
+		this.#detach = undefined;
+	}
+
+	/**
+	 * Checks the client once: Redis answers, its clock offset (for attempt deadlines), and a
+	 * plain client is not connected to a Redis Cluster node. Await it at startup; the first
+	 * call runs the same check.
+	 *
+	 * @returns once the store can serve.
+	 * @throws {StoreConfigError} `ERR_STORE_CONFIG_INVALID` (path `client`) for a plain ioredis client on a cluster node.
+	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis does not answer within `timeoutMs`.
+	 *
+	 * @example
+	 * ```ts
+	 * const store = new RedisStore({ client })
+	 * await store.ready()
+	 * ```
+	 */
+	ready(): Promise<void> {
+		return this.#runner.probe();
 	}
 
 	/** {@inheritDoc SessionStore.login} */
@@ -513,8 +562,20 @@ export class RedisStore implements SessionStore {
 	denySid(input: DenyInput): Promise<void> {
 		return this.#engine.deny("sid", input);
 	}
-	/** {@inheritDoc SessionStore.on} */
+	/**
+	 * {@inheritDoc SessionStore.on}
+	 *
+	 * The first `error` listener also subscribes to the client's `error` (and, on a Cluster,
+	 * `node error`) events, which then reach it with `source: "client"` / `"node"` instead of
+	 * ioredis' "Unhandled error event" log; the last one to unsubscribe detaches again.
+	 */
 	on<K extends StoreEventType>(type: K, listener: StoreListener<K>): () => void {
-		return this.#events.on(type, listener);
+		const off = this.#events.on(type, listener);
+		if (type !== "error") return off;
+		this.#detach ??= bridgeClientErrors(this.#client, (e) => this.#events.emit("error", e));
+		return () => {
+			off();
+			if (!this.#events.has("error")) this.close();
+		};
 	}
 }
