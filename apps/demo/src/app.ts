@@ -205,7 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	if (deps.storeEvents) {
 		// Events carry ids and at most 8 hex chars of a token hash, never a token.
 		deps.storeEvents.handler = (event) =>
-			app.log[event.type === "refresh.reuse_detected" ? "warn" : "info"](
+			app.log[event.type === "refresh.reuse_detected" || event.type === "error" ? "warn" : "info"](
 				{ storeEvent: event },
 				`store: ${event.type}`,
 			);
