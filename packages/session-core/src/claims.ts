@@ -30,7 +30,7 @@ export type SessionClaimsShape = {
 	scope: z.ZodOptional<z.ZodArray<z.ZodString>>;
 	location: z.ZodOptional<z.ZodString>;
 	type: z.ZodOptional<z.ZodString>;
-	_scope: z.ZodOptional<z.ZodArray<z.ZodString>>;
+	_scope: z.ZodOptional<z.ZodUnion<readonly [z.ZodString, z.ZodArray<z.ZodString>]>>;
 	_payloads: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 };
 
@@ -49,7 +49,7 @@ const shape: SessionClaimsShape = {
 	scope: z.array(z.string()).optional(),
 	location: z.string().optional(),
 	type: z.string().optional(),
-	_scope: z.array(z.string()).optional(),
+	_scope: z.union([z.string(), z.array(z.string())]).optional(),
 	_payloads: z.record(z.string(), z.unknown()).optional(),
 };
 
@@ -59,7 +59,8 @@ export type SessionClaimsSchema = z.ZodObject<SessionClaimsShape, z.core.$loose>
 /**
  * Zod schema of a session token's claims. NumericDates (`exp`, `nbf`, `iat`, `auth_time`)
  * must be non-negative safe integers (so `1e999`, `1.5e9` and strings are refused, catalog
- * CLM-05); `jti`, `sid` and `trace` must be UUIDs. Unknown claims pass through. Extend it
+ * CLM-05); `jti`, `sid` and `trace` must be UUIDs. `_scope` is a string or a list of strings, as the Python original issues
+ * it. Unknown claims pass through. Extend it
  * for your own claims; the verify result type follows.
  *
  * @example

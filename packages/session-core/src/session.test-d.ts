@@ -73,3 +73,8 @@ test("config input requires keys, header.alg, header.kid and key", () => {
 	// @ts-expect-error trace parts are strings, numbers or bigints
 	void new Session({ keys, header: { alg: "ES256", kid: "k" }, key: "pem" }, true);
 });
+
+test("requestScope (_scope) is a string or a list of strings, as the Python original issues it", () => {
+	expectTypeOf<Session["requestScope"]>().toEqualTypeOf<string | string[] | undefined>();
+	expectTypeOf<SessionClaims["_scope"]>().toEqualTypeOf<string | string[] | undefined>();
+});

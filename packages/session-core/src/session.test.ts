@@ -309,7 +309,7 @@ describe("merge(token)", () => {
 		return { ...f, issuer, target };
 	}
 
-	it("merges aud, sub, _payloads, scope and _scope: objects deep, lists deduped in order, others replaced", async () => {
+	it("merges aud, sub, _payloads, scope and _scope: top-level lists deduped in order, objects deep, lists inside objects replaced", async () => {
 		const { issuer, target } = await pair();
 		issuer.sub = "user-9";
 		issuer.aud = "service-api";
@@ -326,17 +326,21 @@ describe("merge(token)", () => {
 		expect(target.aud).toBe("service-api");
 		expect(target.scope).toEqual(["read", "write", "admin"]);
 		expect(target.requestScope).toEqual(["a", "b"]);
-		expect(target.payloads).toEqual({ a: { x: 1, y: 2, tags: ["t1", "t2"] }, n: 2, keep: "yes" });
+		// the Python original's dict_merge: a list inside an object is replaced, never unioned
+		expect(target.payloads).toEqual({ a: { x: 1, y: 2, tags: ["t2", "t1"] }, n: 2, keep: "yes" });
 		expect(target.has("location")).toBe(false);
 		expect(target.has("extra")).toBe(false);
 	});
 
-	it("dedupes lists of objects by value", async () => {
-		const { issuer, target } = await pair();
-		issuer.payloads = { l: [{ a: 1 }, { b: 2 }] };
-		target.payloads = { l: [{ a: 1 }] };
+	it("dedupes top-level lists of objects by value, whatever their key order", async () => {
+		const f = await fixture("ES256", { mergeClaims: ["roles"] });
+		const issuer = new Session(f.config, UA, SALT);
+		issuer.aud = "service-api";
+		issuer.set("roles", [{ b: 2, a: 1 }, { c: [1, { d: 0 }] }, "1", 1]);
+		const target = new Session(f.config, UA, SALT);
+		target.set("roles", [{ a: 1, b: 2 }, 1]);
 		await target.merge(await issuer.jwt());
-		expect(target.payloads).toEqual({ l: [{ a: 1 }, { b: 2 }] });
+		expect(target.get("roles")).toEqual([{ a: 1, b: 2 }, 1, { c: [1, { d: 0 }] }, "1"]);
 	});
 
 	it("the merged set is configurable per config and per subclass", async () => {
@@ -444,5 +448,132 @@ describe("merge(token)", () => {
 			maxTokenAgeMs: 120_000,
 		});
 		expect(Object.isFrozen(target.options)).toBe(true);
+	});
+});
+
+/**
+ * The Python original's own tests (`tests/test_session.py` of mcode-cc/py-xshl-session),
+ * written against this API: `request_scope` is `requestScope`, `response_type` is
+ * `responseType`, `del session.x` is `session.delete(claim)`, `update(**kwargs)` takes claim
+ * names. `test_add_operation` needs a verified token: see `test/interop.test.ts`.
+ */
+describe("the Python original's tests/test_session.py", () => {
+	it("test_setter_properties", async () => {
+		const { config } = await fixture("RS256", { audience: undefined });
+		const session = new Session(config, "trace_arg1", "trace_arg2");
+		session.sub = "new_sub";
+		expect(session.sub).toBe("new_sub");
+		session.aud = "new_aud";
+		expect(session.aud).toBe("new_aud");
+
+		expect(session.scope).toBeUndefined();
+		session.scope = ["scope1", "scope2"];
+		expect(session.scope).toEqual(["scope1", "scope2"]);
+
+		// request_scope is a string in the original (its setter stores any truthy value)
+		expect(session.requestScope).toBeUndefined();
+		session.requestScope = "foo_scope";
+		expect(session.requestScope).toBe("foo_scope");
+		expect(session.toJSON()._scope).toBe("foo_scope");
+		session.requestScope = "";
+		expect(session.requestScope).toBeUndefined();
+		session.requestScope = "foo_scope";
+		session.delete("_scope");
+		expect(session.requestScope).toBeUndefined();
+		session.requestScope = ["baz"];
+		expect(session.requestScope).toEqual(["baz"]);
+		session.requestScope = [];
+		expect(session.has("_scope")).toBe(false);
+
+		expect(session.path).toBeUndefined();
+		session.path = "/test/path";
+		expect(session.path).toBe("/test/path");
+		session.path = "";
+		expect(session.path).toBeUndefined();
+		session.path = "/test/path";
+		session.delete("location");
+		expect(session.path).toBeUndefined();
+
+		expect(session.payloads).toBeUndefined();
+		session.payloads = { key: "value" };
+		expect(session.payloads).toEqual({ key: "value" });
+		session.payloads = {};
+		expect(session.payloads).toBeUndefined();
+		session.payloads = { key: "value" };
+		session.delete("_payloads");
+		expect(session.payloads).toBeUndefined();
+
+		const [iss, sid] = [session.iss, session.sid];
+		expect(() => {
+			(session as unknown as { iss: string }).iss = "changed";
+		}).toThrow(TypeError);
+		expect(() => {
+			(session as unknown as { sid: string }).sid = "changed";
+		}).toThrow(TypeError);
+		const e = await caught(() => session.set("iss", "changed"));
+		expect([e.constructor, e.code, e.claim]).toEqual([
+			SessionValueError,
+			"ERR_SESSION_VALUE_INVALID",
+			"iss",
+		]);
+		expect([session.iss, session.sid]).toEqual([iss, sid]);
+	});
+
+	it("test_setter_properties: _scope refuses what is neither a string nor a list of strings", async () => {
+		const { config } = await fixture("RS256", { audience: undefined });
+		const session = new Session(config, "trace_arg1", "trace_arg2");
+		for (const bad of [1, ["a", 2], { a: "b" }, true]) {
+			const e = await caught(() => session.set("_scope", bad));
+			expect([e.constructor, e.code, e.message]).toEqual([
+				SessionValueError,
+				"ERR_SESSION_VALUE_INVALID",
+				'claim "_scope" must be a string or a list of strings',
+			]);
+		}
+		expect(session.has("_scope")).toBe(false);
+	});
+
+	it("test_update_method", async () => {
+		const { config } = await fixture("RS256", { audience: undefined });
+		const session = new Session(config, "trace_arg1", "trace_arg2");
+		session.payloads = { a: 1, nested: { x: 1, keep: true } };
+		session.scope = ["old"];
+		session.sub = "old_sub";
+		session.aud = DEFAULT_STR;
+		session.path = null;
+
+		session.update({
+			sub: "updated_sub",
+			aud: "updated_aud",
+			scope: ["s1", "s2"],
+			_payloads: { b: 2, nested: { y: 2 } },
+			type: "json",
+			_scope: "req",
+			location: "/new/path",
+		});
+		expect([
+			session.sub,
+			session.aud,
+			session.scope,
+			session.responseType,
+			session.requestScope,
+			session.path,
+		]).toEqual(["updated_sub", "updated_aud", ["s1", "s2"], "json", "req", "/new/path"]);
+		expect(session.payloads).toEqual({ a: 1, b: 2, nested: { x: 1, keep: true, y: 2 } });
+
+		session.update({ _payloads: { nested: { x: 3 } }, scope: ["s3"] });
+		expect(session.scope).toEqual(["s3"]);
+		expect(session.payloads).toEqual({ a: 1, b: 2, nested: { x: 3, keep: true, y: 2 } });
+	});
+
+	it("test_update_method: a list inside the payloads is replaced, not combined (dict_merge)", async () => {
+		const { config } = await fixture("RS256", { audience: undefined });
+		const session = new Session(config, "trace_arg1", "trace_arg2");
+		session.payloads = { nested: { list: [1, 2], keep: true }, top: ["a"] };
+		session.update({ _payloads: { nested: { list: [2, 3] }, top: ["b"] } });
+		expect(session.payloads).toEqual({ nested: { list: [2, 3], keep: true }, top: ["b"] });
+		session.update({ _scope: ["x"] });
+		session.update({ _scope: ["y"] });
+		expect(session.requestScope).toEqual(["y"]);
 	});
 });

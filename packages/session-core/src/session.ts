@@ -18,7 +18,7 @@ import {
 	SessionValueError,
 } from "./errors";
 import { isDangerousKey, isEmpty, isPlainObject, type JsonValue, toJson } from "./internal/json";
-import { mergeJson } from "./internal/merge";
+import { mergeClaim, mergeJson } from "./internal/merge";
 import { createSessionVerifier, type SessionVerifier, type VerifySessionOptions } from "./verify";
 
 export type { JsonValue };
@@ -150,11 +150,15 @@ export class Session implements Iterable<[string, JsonValue]> {
 		this.#write(this.#claims, "type", value);
 	}
 
-	/** Requested scopes (claim `_scope`), a list of strings; an empty list deletes it. */
-	get requestScope(): string[] | undefined {
-		return copy(this.#claims._scope) as string[] | undefined;
+	/**
+	 * Requested scope (claim `_scope`): a string, as in the Python original's
+	 * `request_scope`, or a list of strings (the original stores either, and merges two lists
+	 * into one); an empty string or list deletes it.
+	 */
+	get requestScope(): string | string[] | undefined {
+		return copy(this.#claims._scope) as string | string[] | undefined;
 	}
-	set requestScope(value: readonly string[] | null | undefined) {
+	set requestScope(value: string | readonly string[] | null | undefined) {
 		this.#write(this.#claims, "_scope", value);
 	}
 
@@ -251,8 +255,9 @@ export class Session implements Iterable<[string, JsonValue]> {
 	}
 
 	/**
-	 * Sets several claims at once: plain objects deep-merge into the current value, anything
-	 * else replaces it, empty values delete. All or nothing: if one value is refused, no claim
+	 * Sets several claims at once, as the original's `update()`: a plain object merges key by
+	 * key into a current plain object (inside, non-objects such as lists are replaced), anything
+	 * else replaces the claim, empty values delete. All or nothing: if one value is refused, no claim
 	 * changes.
 	 *
 	 * @param claims - claim names and values.
@@ -268,7 +273,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 			const value = claims[name];
 			const current = staged[name];
 			if (!isEmpty(value) && isPlainObject(current) && isPlainObject(value)) {
-				this.#write(staged, name, mergeJson(current, value, "replace", name));
+				this.#write(staged, name, mergeJson(current, value, name));
 			} else {
 				this.#write(staged, name, value);
 			}
@@ -345,8 +350,11 @@ export class Session implements Iterable<[string, JsonValue]> {
 	/**
 	 * Python's `session + token`: verifies `token` with the key set and {@link Session.options},
 	 * then merges its `aud`, `sub`, `_payloads`, `scope` and `_scope` (see
-	 * {@link Session.mergeClaims}): objects deep-merge, lists concatenate without duplicates
-	 * keeping first-seen order, other values are replaced. A token that fails changes nothing.
+	 * {@link Session.mergeClaims}) as the original does: when both the session and the token
+	 * hold a list, the lists concatenate without duplicates (first-seen order kept); when both
+	 * hold an object, they merge key by key and, inside, any value that is not an object
+	 * (lists included) is replaced; anything else takes the token's value as it is. A token
+	 * that fails changes nothing.
 	 *
 	 * @param token - a session token (compact JWS).
 	 * @returns this session.
@@ -399,7 +407,7 @@ export class Session implements Iterable<[string, JsonValue]> {
 		for (const name of names) {
 			const incoming = (claims as Record<string, unknown>)[name];
 			if (incoming === undefined || isDangerousKey(name)) continue;
-			this.#write(staged, name, mergeJson(staged[name], incoming, "union", name));
+			this.#write(staged, name, mergeClaim(staged[name], incoming, name));
 		}
 		this.#claims = staged;
 	}
@@ -455,8 +463,19 @@ export class Session implements Iterable<[string, JsonValue]> {
 				}
 				target[name] = value;
 				return;
-			case "scope":
 			case "_scope":
+				if (typeof value === "string") {
+					target[name] = value;
+					return;
+				}
+				if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+					throw new SessionValueError('claim "_scope" must be a string or a list of strings', {
+						claim: name,
+					});
+				}
+				target[name] = [...value];
+				return;
+			case "scope":
 				if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
 					throw new SessionValueError(`claim "${name}" must be a list of strings`, { claim: name });
 				}

@@ -2,17 +2,19 @@
 // with plain jose in the same claim shape merge into a Session. Round trips for RS256,
 // PS256, ES256 and EdDSA.
 import { Trace } from "@xshl/trace";
-import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
+import { CompactSign, createLocalJWKSet, jwtVerify, SignJWT } from "jose";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import {
+	DEFAULT_STR,
+	DEFAULT_UID,
 	Session,
 	SessionClaimInvalidError,
 	type SessionClaims,
 	sessionClaimsSchema,
 	verifySession,
 } from "../src/index";
-import { APP, caught, fixture, NOW, now, SALT, UA } from "./helpers";
+import { APP, caught, type Fixture, fixture, NOW, now, SALT, UA } from "./helpers";
 
 describe.each(["RS256", "PS256", "ES256", "EdDSA"])("%s", (alg) => {
 	it("round trip: issue, verify with plain jose and the public JWKS, merge into another session", async () => {
@@ -114,5 +116,129 @@ describe("verifySession with a custom claims schema", () => {
 		session.set("tenant", "t-1");
 		const claims = await verifySession(await session.jwt(), session.options);
 		expect(claims.tenant).toBe("t-1");
+	});
+});
+
+/**
+ * A token exactly as the Python original issues it (`Session.jwt` in `xshl/session/__init__.py`
+ * of mcode-cc/py-xshl-session): Authlib's header `{alg, kid}` plus its default `typ: "JWT"`,
+ * and the claims in the original's order (`iss`, `sub`, `aud`, `sid`, `version`, then the
+ * claims set on the session, then `jti`, `iat`, `exp`, `nbf`, `trace`).
+ */
+async function pythonToken(f: Fixture, target: Session, set: Record<string, unknown>) {
+	const jti = crypto.randomUUID();
+	const claims = {
+		iss: APP,
+		sub: DEFAULT_UID,
+		aud: DEFAULT_STR,
+		sid: target.sid,
+		version: 1,
+		...set,
+		jti,
+		iat: NOW,
+		exp: NOW + 120,
+		nbf: NOW,
+		trace: target.trace.get(jti),
+	};
+	return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+		.setProtectedHeader({ alg: f.key.alg, kid: f.key.kid, typ: "JWT" })
+		.sign(f.key.privateKey);
+}
+
+/** A target that accepts the original's tokens (`typ: "JWT"`) and any audience. */
+async function pythonTarget(): Promise<{ f: Fixture; target: Session }> {
+	const f = await fixture("RS256", {
+		audience: undefined,
+		acceptedTypes: ["xshl-session+jwt", "JWT"],
+	});
+	return { f, target: new Session(f.config, "trace_arg1", "trace_arg2") };
+}
+
+describe("tokens of the Python original: _scope and merge exactly as the original computes", () => {
+	it("test_add_operation: payloads dict_merge, scope lists summed, _scope list replaced by the token's string", async () => {
+		const { f, target } = await pythonTarget();
+		target.payloads = { new_key: "value", foo: "bar" };
+		target.scope = ["foo"];
+		target.requestScope = ["baz"];
+		const token = await pythonToken(f, target, {
+			aud: "new_aud",
+			sub: "new_sub",
+			_payloads: { new_key: { baz: "foo" } },
+			scope: ["foo", "new_key"],
+			_scope: "new_request_scope",
+		});
+		const result = await target.merge(token);
+		expect(result).toBe(target);
+		expect(target.aud).toBe("new_aud");
+		expect(target.sub).toBe("new_sub");
+		expect(target.payloads).toEqual({ new_key: { baz: "foo" }, foo: "bar" });
+		expect(target.requestScope).toBe("new_request_scope");
+		expect(target.scope).toEqual(["foo", "new_key"]);
+	});
+
+	it("a token with _scope and nested _payloads lists verifies and merges to the original's result", async () => {
+		const { f, target } = await pythonTarget();
+		target.aud = "service-api";
+		target.sub = "u";
+		target.payloads = { profile: { langs: ["en", "de"], theme: "dark" }, tags: ["a", "b"] };
+		target.scope = ["read"];
+		target.requestScope = ["read"];
+		const set = {
+			aud: "service-api",
+			sub: "py-user",
+			_payloads: { profile: { langs: ["fr"] }, tags: ["b", "c"] },
+			_scope: ["read", "write", "read"],
+			scope: ["write", "read"],
+		};
+		const token = await pythonToken(f, target, set);
+		const claims = await verifySession(token, target.options);
+		expect(claims._scope).toEqual(["read", "write", "read"]);
+		expectTypeOf(claims._scope).toEqualTypeOf<string | string[] | undefined>();
+		await target.merge(token);
+		// what the original computes (its set() order is arbitrary; ours is first-seen)
+		expect(target.payloads).toEqual({
+			profile: { langs: ["fr"], theme: "dark" },
+			tags: ["b", "c"],
+		});
+		expect(target.requestScope).toEqual(["read", "write"]);
+		expect(new Set(target.requestScope)).toEqual(new Set(["write", "read"]));
+		expect(target.scope).toEqual(["read", "write"]);
+		expect([target.aud, target.sub]).toEqual(["service-api", "py-user"]);
+	});
+
+	it("a string _scope verifies (was ERR_SESSION_CLAIM_INVALID); a list meeting no list is taken as it is", async () => {
+		const { f, target } = await pythonTarget();
+		target.requestScope = "req";
+		const token = await pythonToken(f, target, { _scope: ["x", "x"] });
+		await target.merge(token);
+		expect(target.requestScope).toEqual(["x", "x"]);
+		const text = await pythonToken(f, target, { _scope: "foo_scope" });
+		expect((await verifySession(text, target.options))._scope).toBe("foo_scope");
+		await target.merge(text);
+		expect(target.requestScope).toBe("foo_scope");
+	});
+
+	it("a _scope that is neither a string nor a list of strings is still refused", async () => {
+		const { f, target } = await pythonTarget();
+		for (const bad of [1, ["a", 2], { a: 1 }]) {
+			const e = await caught(async () =>
+				verifySession(await pythonToken(f, target, { _scope: bad }), target.options),
+			);
+			expect([e.constructor, e.code, e.claim]).toEqual([
+				SessionClaimInvalidError,
+				"ERR_SESSION_CLAIM_INVALID",
+				"_scope",
+			]);
+		}
+	});
+
+	it("our own token with a string _scope merges into another session as the original's would", async () => {
+		const { f, target } = await pythonTarget();
+		const issuer = new Session(f.config, "trace_arg1", "trace_arg2");
+		issuer.requestScope = "req";
+		issuer.payloads = { n: { l: [3] } };
+		target.payloads = { n: { l: [1, 2], k: 1 } };
+		await target.merge(await issuer.jwt());
+		expect([target.requestScope, target.payloads]).toEqual(["req", { n: { l: [3], k: 1 } }]);
 	});
 });

@@ -88,23 +88,25 @@ export function isEmpty(value: unknown): boolean {
 	return false;
 }
 
-/** Structural equality of two JSON values. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-	if (a === b) return true;
-	if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-	if (Array.isArray(a)) {
-		if (!Array.isArray(b) || a.length !== b.length) return false;
-		for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-		return true;
-	}
-	if (Array.isArray(b)) return false;
-	const ka = Object.keys(a);
-	if (ka.length !== Object.keys(b).length) return false;
-	for (const k of ka) {
-		if (!Object.hasOwn(b, k)) return false;
-		if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
-			return false;
+/**
+ * Canonical JSON text of a JSON value: object keys sorted, no spaces. Two values are
+ * structurally equal exactly when their canonical texts are equal (`0` and `-0` both print
+ * `0`; `"1"` and `1` differ), so the text serves as a set key.
+ */
+export function canonicalJson(value: JsonValue): string {
+	if (value === null || typeof value !== "object") return JSON.stringify(value);
+	if (Array.isArray(value)) {
+		let out = "[";
+		for (let i = 0; i < value.length; i++) {
+			if (i > 0) out += ",";
+			out += canonicalJson(value[i] as JsonValue);
 		}
+		return `${out}]`;
 	}
-	return true;
+	let out = "{";
+	for (const key of Object.keys(value).sort()) {
+		if (out.length > 1) out += ",";
+		out += `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`;
+	}
+	return `${out}}`;
 }

@@ -1,25 +1,23 @@
 import { SessionClaimNotJsonError } from "../errors";
 import {
+	canonicalJson,
 	isDangerousKey,
 	isPlainObject,
 	type JsonValue,
-	jsonEqual,
 	MAX_DEPTH,
 	toJson,
 } from "./json";
 
-/** How arrays meet arrays: `union` keeps first-seen order without duplicates, `replace` takes the new one. */
-export type ListPolicy = "union" | "replace";
-
 /**
- * Merges `incoming` into `current` without mutating either: plain objects deep-merge, arrays
- * follow `lists`, anything else is replaced. `__proto__`, `constructor` and `prototype` keys
- * are dropped (CLM-11). The result is a fresh JSON value.
+ * The Python original's `dict_merge`: when both sides are plain objects they merge key by
+ * key, recursively; any other incoming value (a string, a number, `null`, a list) replaces the
+ * current one, so lists inside objects are never combined. Neither input is mutated;
+ * `__proto__`, `constructor` and `prototype` keys are dropped (CLM-11). The result is a fresh
+ * JSON value.
  */
 export function mergeJson(
 	current: JsonValue | undefined,
 	incoming: unknown,
-	lists: ListPolicy,
 	claim: string,
 	depth = 0,
 ): JsonValue {
@@ -31,31 +29,55 @@ export function mergeJson(
 			},
 		);
 	}
-	if (isPlainObject(current) && isPlainObject(incoming)) {
-		const out: { [key: string]: JsonValue } = {};
-		for (const key of Object.keys(current)) {
-			if (!isDangerousKey(key)) out[key] = current[key] as JsonValue;
-		}
-		for (const key of Object.keys(incoming)) {
-			if (isDangerousKey(key)) continue;
-			const value = incoming[key];
-			if (value === undefined) continue;
-			out[key] = Object.hasOwn(out, key)
-				? mergeJson(out[key], value, lists, claim, depth + 1)
-				: toJson(value, claim, key, depth + 1);
-		}
-		return out;
+	if (!isPlainObject(current) || !isPlainObject(incoming)) {
+		return toJson(incoming, claim, claim, depth);
 	}
-	if (lists === "union" && Array.isArray(current) && Array.isArray(incoming)) {
-		const out: JsonValue[] = [];
-		for (const item of current) {
-			if (!out.some((seen) => jsonEqual(seen, item))) out.push(item);
-		}
-		for (const item of incoming) {
-			if (!out.some((seen) => jsonEqual(seen, item)))
-				out.push(toJson(item, claim, claim, depth + 1));
-		}
-		return out;
+	const out: { [key: string]: JsonValue } = {};
+	for (const key of Object.keys(current)) {
+		if (!isDangerousKey(key)) out[key] = current[key] as JsonValue;
 	}
-	return toJson(incoming, claim, claim, depth);
+	for (const key of Object.keys(incoming)) {
+		if (isDangerousKey(key)) continue;
+		const value = incoming[key];
+		if (value === undefined) continue;
+		out[key] = Object.hasOwn(out, key)
+			? mergeJson(out[key], value, claim, depth + 1)
+			: toJson(value, claim, `${claim}.${key}`, depth + 1);
+	}
+	return out;
+}
+
+/**
+ * Merges one top-level claim of a verified token into the session's value, as the Python
+ * original's `session + token` does: two lists concatenate without duplicates (structural
+ * equality; first-seen order kept, where the original's `set` loses it), two plain objects
+ * go through {@link mergeJson}, and anything else (including a list meeting a string, or no
+ * current value) takes the incoming value as it is. Linear in the size of both lists: each
+ * item is keyed once by its canonical JSON text.
+ */
+export function mergeClaim(
+	current: JsonValue | undefined,
+	incoming: unknown,
+	claim: string,
+): JsonValue {
+	if (!Array.isArray(current) || !Array.isArray(incoming))
+		return mergeJson(current, incoming, claim);
+	const out: JsonValue[] = [];
+	const seen = new Set<string>();
+	for (const item of current) {
+		const key = canonicalJson(item);
+		if (!seen.has(key)) {
+			seen.add(key);
+			out.push(item);
+		}
+	}
+	for (let i = 0; i < incoming.length; i++) {
+		const item = toJson(incoming[i], claim, `${claim}[${i}]`, 1);
+		const key = canonicalJson(item);
+		if (!seen.has(key)) {
+			seen.add(key);
+			out.push(item);
+		}
+	}
+	return out;
 }
