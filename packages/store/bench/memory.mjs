@@ -44,3 +44,13 @@ console.log(
 console.log(
 	`after one rotation each (+ previous hash, sealed successor): ${mib(afterRotate - before - tokensHeld)} per ${N} families`,
 );
+
+// Hostile volume (issue 12 §4): 100 000 logins of ONE user. Only the live families (the cap,
+// 50) and as many tombstones stay; evicted sids sit in the denylist for AT TTL + leeway.
+const flood = new MemoryStore();
+const beforeFlood = heap();
+for (let i = 0; i < N; i++) await flood.login({ sub: "one-user", trace: "T" });
+const afterFlood = heap();
+console.log(
+	`100 000 logins of one user: ${mib(afterFlood - beforeFlood)}, stats ${JSON.stringify(flood.stats())}`,
+);
