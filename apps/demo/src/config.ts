@@ -103,6 +103,16 @@ const EnvSchema = z.object({
 			z.string().regex(/^[A-Za-z0-9._:-]{1,56}$/, "REDIS_PREFIX must match [A-Za-z0-9._:-]{1,56}"),
 		),
 	REDIS_TIMEOUT_MS: int("REDIS_TIMEOUT_MS", 250, 10, 10_000),
+	RING_KEK: z
+		.string()
+		.optional()
+		.transform((v) => (v ? v : undefined))
+		.pipe(
+			z
+				.string()
+				.regex(/^[A-Za-z0-9_-]{43}$/, "RING_KEK must be 32 bytes in base64url (43 characters)")
+				.optional(),
+		),
 	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),
 	ISSUER: z
 		.string()
@@ -172,6 +182,11 @@ export interface DemoConfig {
 	redisUrl: string | undefined;
 	redisPrefix: string;
 	redisTimeoutMs: number;
+	/**
+	 * Key-encryption key (32 bytes) for the key ring stored in Redis; required with
+	 * `REDIS_URL` in issuer mode.
+	 */
+	ringKek: Uint8Array<ArrayBuffer> | undefined;
 	/** Set: resource-server mode (verify only, through the issuer's JWKS). */
 	issuerJwksUrl: string | undefined;
 	cookieSecure: boolean;
@@ -227,6 +242,11 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 	if (!e.COOKIE_SECURE && !isLoopback(e.HOST)) {
 		issues.push("COOKIE_SECURE=false is only allowed when HOST is a loopback address");
 	}
+	if (e.REDIS_URL && !e.ISSUER_JWKS_URL && !e.RING_KEK) {
+		issues.push(
+			"RING_KEK is required with REDIS_URL: the shared key ring is stored encrypted (32 bytes, base64url)",
+		);
+	}
 	const clients = new Map<string, string>();
 	for (const entry of e.INTROSPECT_CLIENTS) {
 		const at = entry.indexOf(":");
@@ -255,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 		redisUrl: e.REDIS_URL,
 		redisPrefix: e.REDIS_PREFIX,
 		redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+		ringKek: e.RING_KEK ? new Uint8Array(Buffer.from(e.RING_KEK, "base64url")) : undefined,
 		issuerJwksUrl: e.ISSUER_JWKS_URL,
 		cookieSecure: e.COOKIE_SECURE,
 		traceIp: e.TRACE_IP,

@@ -9,6 +9,7 @@ import type { SessionStore } from "@xshl/session-store";
 import { Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
+import { secretRingWrapper } from "./ring-at-rest.js";
 import { type RingHolder, StoreAdapter } from "./xshl.js";
 
 const RING_POLL_MS = 2000;
@@ -42,6 +43,16 @@ export async function connectRedis(
 		);
 	}
 	const ringKey = `${config.redisPrefix}:keyring`;
+	// the ring's private keys are stored wrapped with the operator's KEK, never in the clear
+	const wrapper = config.ringKek ? await secretRingWrapper(config.ringKek, ringKey) : undefined;
+	const save = async (ring: KeyRing): Promise<string> => {
+		if (!wrapper) throw new Error("RING_KEK is required to store the key ring in Redis");
+		return wrapper.wrap(JSON.stringify(await ring.snapshot()));
+	};
+	const load = async (stored: string, options: KeyRingOptions): Promise<KeyRing> => {
+		if (!wrapper) throw new Error("RING_KEK is required to load the key ring from Redis");
+		return KeyRing.restore(JSON.parse(await wrapper.unwrap(stored)) as KeyRingSnapshot, options);
+	};
 	let timer: NodeJS.Timeout | undefined;
 	let lastText = "";
 	const redisStore = new RedisStore({
@@ -61,10 +72,10 @@ export async function connectRedis(
 			const existing = await client.get(ringKey);
 			if (existing) {
 				lastText = existing;
-				return KeyRing.restore(JSON.parse(existing) as KeyRingSnapshot, options);
+				return load(existing, options);
 			}
 			const ring = await generate();
-			const text = JSON.stringify(await ring.snapshot());
+			const text = await save(ring);
 			const set = await client.set(ringKey, text, "NX");
 			if (set === "OK") {
 				lastText = text;
@@ -72,11 +83,11 @@ export async function connectRedis(
 			}
 			const winner = (await client.get(ringKey))!;
 			lastText = winner;
-			return KeyRing.restore(JSON.parse(winner) as KeyRingSnapshot, options);
+			return load(winner, options);
 		},
 		syncRing(holder, options) {
 			holder.onRotate = async (ring) => {
-				lastText = JSON.stringify(await ring.snapshot());
+				lastText = await save(ring);
 				await client.set(ringKey, lastText);
 			};
 			timer = setInterval(() => {
@@ -85,7 +96,7 @@ export async function connectRedis(
 					.then(async (text) => {
 						if (text && text !== lastText) {
 							lastText = text;
-							holder.replace(await KeyRing.restore(JSON.parse(text) as KeyRingSnapshot, options));
+							holder.replace(await load(text, options));
 						}
 					})
 					.catch(() => {});

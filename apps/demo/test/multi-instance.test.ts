@@ -9,6 +9,7 @@ import {
 	cleanRedis,
 	type DemoProcess,
 	HttpClient,
+	RING_KEK,
 	redisDb9,
 	redisReachable,
 	startDemo,
@@ -28,7 +29,13 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 		if (!reachable)
 			throw new Error(`Redis at ${redisDb9()} is unreachable (required under CI=true)`);
 		buildDist();
-		const env = { REDIS_URL: redisDb9(), REDIS_PREFIX: prefix, ISSUER, REDIS_TIMEOUT_MS: "1000" };
+		const env = {
+			REDIS_URL: redisDb9(),
+			REDIS_PREFIX: prefix,
+			ISSUER,
+			REDIS_TIMEOUT_MS: "1000",
+			RING_KEK,
+		};
 		// A first, so it creates the shared key ring; B imports it.
 		a = await startDemo(env);
 		b = await startDemo(env);
@@ -142,9 +149,10 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 	});
 
 	it("refuses to start when Redis is unreachable, without printing its password", async () => {
-		const err = await startDemo({ REDIS_URL: "redis://:hunter2-secret@127.0.0.1:1/9" }).catch(
-			(e: Error) => e,
-		);
+		const err = await startDemo({
+			REDIS_URL: "redis://:hunter2-secret@127.0.0.1:1/9",
+			RING_KEK,
+		}).catch((e: Error) => e);
 		expect((err as Error).message).toContain("demo exited with 1");
 		expect((err as Error).message).toContain("fatal: cannot connect to Redis at 127.0.0.1:1");
 		expect((err as Error).message).not.toContain("hunter2");

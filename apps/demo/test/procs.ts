@@ -5,6 +5,8 @@ import { Redis } from "ioredis";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The key-encryption key the tests give the demo for the key ring in Redis (32 bytes). */
+export const RING_KEK = Buffer.alloc(32, 7).toString("base64url");
 
 /** REDIS_URL with database 9 (tests never touch db 0). */
 export function redisDb9(): string {

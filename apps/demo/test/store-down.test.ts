@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, errorOf, makeApp, type TestApp } from "./helpers.js";
-import { cleanRedis, REDIS_URL, redisReachable } from "./procs.js";
+import { cleanRedis, REDIS_URL, RING_KEK, redisReachable } from "./procs.js";
 
 const reachable = await redisReachable();
 const required = process.env.CI === "true";
@@ -40,6 +40,7 @@ describe.runIf(reachable || required)("store unavailable", () => {
 		const port = (proxy.address() as { port: number }).port;
 		t = await makeApp({
 			REDIS_URL: `redis://127.0.0.1:${port}/9`,
+			RING_KEK,
 			REDIS_PREFIX: prefix,
 			REDIS_TIMEOUT_MS: "250",
 		});
