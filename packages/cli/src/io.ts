@@ -7,6 +7,11 @@
  * @module
  */
 
+import { CliInputInvalidError } from "./errors";
+
+/** The most `readStdin()` of {@link nodeIO} reads: 1 MiB, far above any token. */
+const MAX_STDIN_BYTES = 1_048_576;
+
 /** The streams and environment of one command run. */
 export interface CliIO {
 	/** Writes text (the caller adds newlines) to standard output. */
@@ -27,6 +32,8 @@ export interface CliIO {
  * The process's streams: colour only when stdout is a terminal and `NO_COLOR` is unset or
  * empty (https://no-color.org).
  *
+ * `readStdin()` throws `CliInputInvalidError` (`ERR_CLI_INPUT_INVALID`) past 1 MiB.
+ *
  * @returns a {@link CliIO} on `process.stdout`, `process.stderr` and `process.stdin`.
  * @example
  * ```ts
@@ -45,7 +52,15 @@ export function nodeIO(): CliIO {
 		},
 		readStdin: async () => {
 			const chunks: Uint8Array[] = [];
-			for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+			let size = 0;
+			for await (const chunk of process.stdin) {
+				size += (chunk as Uint8Array).byteLength;
+				if (size > MAX_STDIN_BYTES)
+					throw new CliInputInvalidError(
+						`standard input is larger than ${MAX_STDIN_BYTES} bytes: not a token`,
+					);
+				chunks.push(chunk as Uint8Array);
+			}
 			return new TextDecoder().decode(concat(chunks));
 		},
 		stdinIsTTY: process.stdin.isTTY === true,

@@ -116,6 +116,7 @@ describe("the xshl bin", () => {
 		[["frobnicate"], "xshl: unknown command 'frobnicate'", "Usage: xshl <command>"],
 		[["keys", "export"], "xshl: unknown command 'keys export'", "Usage: xshl keys generate"],
 		[[], "xshl: missing command", "Usage: xshl <command>"],
+		[["token", "inspect"], "xshl: missing TOKEN: the input is empty", "Usage: xshl token inspect"],
 	])("usage error %j: one line and the usage on stderr, exit 2", async (args, line, usage) => {
 		const r = await xshl(args);
 		const [first, empty, third] = r.stderr.split("\n");
@@ -159,6 +160,14 @@ describe("the xshl bin", () => {
 		expect(r.stdout).toContain("✗ expired 58 minutes ago");
 		expect(r.stdout).toContain("✗ not a valid session token: ERR_SESSION_EXPIRED");
 		expect(r.stdout).not.toContain("\u001b[");
+	});
+
+	it("token inspect: more than 1 MiB on stdin is refused (ERR_CLI_INPUT_INVALID), exit 1", async () => {
+		const r = await xshl(["token", "inspect", "-"], { stdin: "a".repeat(1_048_577) });
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe(
+			"xshl: standard input is larger than 1048576 bytes: not a token (ERR_CLI_INPUT_INVALID)\n",
+		);
 	});
 
 	it("token inspect: a wrong trace names the failed checks, exit 1", async () => {
