@@ -479,20 +479,6 @@ export class KeyRing extends Emitter<KeyRingEvents> {
 
 export { MAX_PUBLISHED_KEYS } from "./limits";
 export type { KeyRingEvents, KeyRingEventType, RingRotation } from "./ring-events";
-export type {
-	DecryptionKey,
-	EncryptionAlg,
-	EncryptionKey,
-	JwksRequestLike,
-	JwksResponse,
-	KeyRingGenerateOptions,
-	KeyRingOptions,
-	KeyRingSnapshot,
-	KeyRingSnapshotKey,
-	RingKeyInfo,
-	RingKeyState,
-	SigningAlg,
-	SigningKey,
-} from "./ring-types";
+export * from "./ring-types";
 export { jwkThumbprint } from "./thumbprint";
 export type { LocalKeySet, PublicJwk, PublicJwks };

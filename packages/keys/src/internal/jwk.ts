@@ -314,14 +314,7 @@ export async function parseKeys(
 	);
 	entries.sort((a, b) => a.index - b.index);
 	// duplicate kids whose purposes overlap are reported; lookups that hit them fail closed
-	const byKid = new Map<string, KeyEntry[]>();
-	for (const e of entries) {
-		if (e.kid === undefined) continue;
-		const list = byKid.get(e.kid);
-		if (list === undefined) byKid.set(e.kid, [e]);
-		else list.push(e);
-	}
-	for (const list of byKid.values()) {
+	for (const list of new KeyIndex(entries).byKid.values()) {
 		if (list.length < 2) continue;
 		for (const e of list) {
 			if (list.some((o) => o !== e && overlaps(o, e)))
