@@ -1,22 +1,14 @@
 /**
- * Typed errors of `@xshl/session-store`: one registry of codes with their HTTP status and
- * meaning, one base class, and one small subclass per code. Use `instanceof` inside a
- * package and `code` across packages. Messages never carry tokens, secrets or hashes.
- *
+ * Typed errors of `@xshl/session-store`: a registry of codes (HTTP status, meaning), a base
+ * class and one small subclass per code. Messages never carry tokens, secrets or hashes.
  * Import from `@xshl/session-store` or `@xshl/session-store/errors`.
- *
  * @module
  */
 
 /**
- * Every error code of `@xshl/session-store` with the HTTP status a server should answer and
- * its one-sentence meaning. The README error table is tested against it.
- *
- * @example
- * ```ts
- * import { STORE_ERROR_CODES } from '@xshl/session-store/errors'
- * STORE_ERROR_CODES.ERR_STORE_REFRESH_REUSED.status // 401
- * ```
+ * Every error code with the HTTP status a server should answer and its meaning (the README
+ * error table is tested against it).
+ * @example `STORE_ERROR_CODES.ERR_STORE_REFRESH_REUSED.status // 401`
  */
 export const STORE_ERROR_CODES = {
 	ERR_STORE_CONFIG_INVALID: {
@@ -84,12 +76,7 @@ export interface ConfigIssue {
 /**
  * Base class of every `@xshl/session-store` error: `code` comes from the subclass, `status`
  * from {@link STORE_ERROR_CODES}, `name` from the constructor; `cause` passes through.
- *
- * @example
- * ```ts
- * import { MemoryStore, StoreError } from '@xshl/session-store'
- * try { await new MemoryStore().rotate('nope', { trace: 't' }) } catch (e) { if (e instanceof StoreError) console.log(e.code, e.status) }
- * ```
+ * @example `catch (e) { if (e instanceof StoreError) reply.code(e.status).send({ code: e.code }) }`
  */
 export class StoreError extends Error {
 	/** The code of this class; each subclass declares its own. */
@@ -99,10 +86,7 @@ export class StoreError extends Error {
 	/** HTTP status a server should answer with (400, 401, 500 or 503). */
 	readonly status: number;
 
-	/**
-	 * @param message - what was wrong and what was expected; never carries secrets.
-	 * @param options - `cause`, when another error led to this one.
-	 */
+	/** @param message - what was wrong and what was expected. @param options - `cause`. */
 	constructor(message: string, options?: { cause?: unknown }) {
 		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
 		this.name = new.target.name;
