@@ -32,6 +32,20 @@ async function main() {
 		const local = new keys.LocalKeySet({ name: "local", jwks: kr.jwks() });
 		assert.equal(await crypto.subtle.verify(ALG, await local.resolver(header), sig, data), true);
 		await assert.rejects(remote.getKey({ kid: "nope" }), { code: "ERR_KEYS_NO_MATCHING_KEY" });
+		// the renamed API: snapshot()/restore(), on() returning off(), withdraw(kid)
+		const copy = await ring.KeyRing.restore(await kr.snapshot(), { minRotationIntervalMs: 0 });
+		assert.equal(copy.signingKey().kid, header.kid);
+		const withdrawn = [];
+		const off = copy.on("withdraw", (e) => withdrawn.push(e.kid));
+		await copy.withdraw(header.kid);
+		off();
+		assert.deepEqual(withdrawn, [header.kid]);
+		assert.notEqual(copy.signingKey().kid, header.kid);
+		const snap = remote.snapshot();
+		const restored = new keys.RemoteKeySet({ name: "session_name", url });
+		assert.equal(await restored.restore(snap), true);
+		assert.equal(restored.algorithms("sig").join(","), "Ed25519,EdDSA");
+		restored.close();
 		remote.close();
 	} finally {
 		server.close();

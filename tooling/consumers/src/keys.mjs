@@ -30,6 +30,15 @@ try {
 	const local = new keys.LocalKeySet({ name: "local", jwks: kr.jwks() });
 	assert.equal(await crypto.subtle.verify(ALG, await local.resolver(header), sig, data), true);
 	await assert.rejects(remote.getKey({ kid: "nope" }), { code: "ERR_KEYS_NO_MATCHING_KEY" });
+	// the renamed API: snapshot()/restore(), on() returning off(), withdraw(kid), the cap
+	const copy = await ring.KeyRing.restore(await kr.snapshot({ format: "pem" }));
+	const rotations = [];
+	const off = copy.on("rotate", (e) => rotations.push(e.rotations.length));
+	await copy.rotate();
+	off();
+	assert.deepEqual(rotations, [2]);
+	await assert.rejects(copy.rotate(), { code: "ERR_KEYS_ROTATION_TOO_SOON", status: 409 });
+	assert.equal(ring.MAX_PUBLISHED_KEYS, keys.MAX_PUBLISHED_KEYS);
 	remote.close();
 } finally {
 	server.close();
