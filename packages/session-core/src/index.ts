@@ -47,6 +47,7 @@ export type {
 	SessionVerifier,
 	VerifiedSession,
 	VerifyCacheOptions,
+	VerifyCallOptions,
 	VerifySessionOptions,
 } from "./verify";
 export { createSessionVerifier, verifySession } from "./verify";

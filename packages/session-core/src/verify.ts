@@ -7,9 +7,11 @@
  * @module
  */
 import type { Trace } from "@xshl/trace";
+import { sessionId } from "@xshl/trace";
 import type * as z from "zod";
 import type { SessionClaims, SessionClaimsSchema } from "./claims";
 import type { SessionKeySet } from "./config";
+import { SessionConfigError } from "./errors";
 import {
 	checkHeader,
 	checkTimes,
@@ -135,26 +137,48 @@ export interface VerifiedSession<T> {
 	readonly protectedHeader: Readonly<Record<string, unknown>> & { readonly alg: string };
 }
 
+/** Per-call options of {@link SessionVerifier.verify} and {@link SessionVerifier.verifyWithHeader}. */
+export interface VerifyCallOptions {
+	/**
+	 * This request's client trace: replaces the verifier's `trace` for this call, and, unless
+	 * the verifier was given an explicit `sid`, the expected `sid` becomes
+	 * `sessionId(keys.name, trace)` (memoized per trace text). One compiled verifier then serves
+	 * every client; cached tokens are checked against this trace too.
+	 */
+	trace?: Trace;
+}
+
 /** A compiled verifier: options checked once, then `verify(token)` per request. */
 export interface SessionVerifier<T> {
 	/**
 	 * Verifies a token and returns its parsed claims.
 	 *
 	 * @param token - a compact JWS.
+	 * @param call - per-call options: this request's `trace` (see {@link VerifyCallOptions}).
 	 * @returns the claims, parsed by the schema.
-	 * @throws {SessionTokenError} a subclass with a stable code for every rejection.
+	 * @throws {SessionTokenError} a subclass with a stable code for every rejection, e.g.
+	 *   `ERR_SESSION_TRACE_MISMATCH` or `ERR_SESSION_SID_MISMATCH` for another client's token.
+	 * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` when `call.trace` is not a `Trace`.
+	 *
+	 * @example
+	 * ```ts
+	 * const verifier = createSessionVerifier({ keys, audience: ['service-api'] })
+	 * const claims = await verifier.verify(token, { trace: new Trace(userAgent, salt) })
+	 * ```
 	 */
-	verify(token: string): Promise<T>;
+	verify(token: string, call?: VerifyCallOptions): Promise<T>;
 	/**
-	 * Like {@link SessionVerifier.verify}, and also returns the protected header jose already
+	 * Like {@link SessionVerifier.verify}, and also returns the protected header already
 	 * decoded (no second decoding by the caller).
 	 *
 	 * @param token - a compact JWS.
+	 * @param call - per-call options: this request's `trace`.
 	 * @returns the claims and the protected header.
 	 * @throws {SessionTokenError} a subclass with a stable code for every rejection.
+	 * @throws {SessionConfigError} `ERR_SESSION_CONFIG_INVALID` when `call.trace` is not a `Trace`.
 	 */
-	verifyWithHeader(token: string): Promise<VerifiedSession<T>>;
-	/** The expected `sid`, or `undefined` when it is not checked. */
+	verifyWithHeader(token: string, call?: VerifyCallOptions): Promise<VerifiedSession<T>>;
+	/** The expected `sid` without a per-call trace, or `undefined` when it is not checked. */
 	readonly sid: string | undefined;
 	/**
 	 * The engine that checks signatures: `"node"` (synchronous `node:crypto`, on runtimes that
@@ -182,35 +206,90 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 ): SessionVerifier<z.output<S>> {
 	const o = compileVerifyOptions(options);
 	const engine = createEngine(o);
-	const { trace, sid, version, schema, acceptedTyps, typeList, leeway, maxTokenAge, clockMs } = o;
+	const { version, schema, acceptedTyps, typeList, leeway, maxTokenAge, clockMs } = o;
+	const sid = o.sid;
 	const cache =
 		o.cache === undefined
 			? undefined
 			: new VerifiedTokenCache<VerifiedSession<unknown>>(o.cache.maxEntries, o.cache.maxAgeMs);
 
-	function check(result: VerifiedJws): z.output<S> {
+	/** The trace and `sid` a call checks: the verifier's, or the call's trace with its sid. */
+	interface Binding {
+		readonly trace: Trace | undefined;
+		readonly sid: string | undefined;
+	}
+	const fixed: Binding = { trace: o.trace, sid };
+	// sids of per-call traces, by trace text (a server builds a fresh Trace per request)
+	const sids = new Map<string, string>();
+	function binding(call: VerifyCallOptions | undefined): Binding {
+		const trace = call?.trace;
+		if (trace === undefined) return fixed;
+		if (trace === null || typeof trace !== "object" || typeof trace.validate !== "function") {
+			throw new SessionConfigError("invalid verify call: trace must be a Trace from @xshl/trace", [
+				{ path: "trace", message: "expected a Trace from @xshl/trace" },
+			]);
+		}
+		if (o.fixedSid !== undefined) return { trace, sid: o.fixedSid };
+		const text = String(trace);
+		let derived = sids.get(text);
+		if (derived === undefined) {
+			derived = sessionId(o.keys.name, trace);
+			if (sids.size >= 1024) sids.delete(sids.keys().next().value as string);
+			sids.set(text, derived);
+		}
+		return { trace, sid: derived };
+	}
+
+	function checkBound(result: VerifiedJws, b: Binding): z.output<S> {
 		checkHeader(result.protectedHeader, acceptedTyps, typeList);
-		checkVersionAndSid(result.payload, version, sid);
+		checkVersionAndSid(result.payload, version, b.sid);
 		const claims = parseClaims(schema, result.payload);
-		checkTrace(claims, trace);
+		checkTrace(claims, b.trace);
 		return claims as z.output<S>;
 	}
+	const check = (result: VerifiedJws): z.output<S> => checkBound(result, fixed);
+	const checkWithHeader = (result: VerifiedJws): VerifiedSession<z.output<S>> => ({
+		claims: checkBound(result, fixed),
+		protectedHeader: result.protectedHeader,
+	});
 
-	function checkWithHeader(result: VerifiedJws): VerifiedSession<z.output<S>> {
-		return { claims: check(result), protectedHeader: result.protectedHeader };
+	function verify(token: string, call?: VerifyCallOptions): Promise<z.output<S>> {
+		let b = fixed;
+		if (call !== undefined) {
+			try {
+				b = binding(call);
+			} catch (error) {
+				return Promise.reject(error);
+			}
+		}
+		if (cache !== undefined) return cached(token, false, b) as Promise<z.output<S>>;
+		if (b === fixed) return engine.verify(token).then(check);
+		return engine.verify(token).then((result) => checkBound(result, b));
 	}
 
-	function verify(token: string): Promise<z.output<S>> {
-		if (cache !== undefined) return cached(token, false) as Promise<z.output<S>>;
-		return engine.verify(token).then(check);
+	function verifyWithHeader(
+		token: string,
+		call?: VerifyCallOptions,
+	): Promise<VerifiedSession<z.output<S>>> {
+		let b = fixed;
+		if (call !== undefined) {
+			try {
+				b = binding(call);
+			} catch (error) {
+				return Promise.reject(error);
+			}
+		}
+		if (cache !== undefined) {
+			return cached(token, true, b) as Promise<VerifiedSession<z.output<S>>>;
+		}
+		if (b === fixed) return engine.verify(token).then(checkWithHeader);
+		return engine.verify(token).then((result) => ({
+			claims: checkBound(result, b),
+			protectedHeader: result.protectedHeader,
+		}));
 	}
 
-	function verifyWithHeader(token: string): Promise<VerifiedSession<z.output<S>>> {
-		if (cache !== undefined) return cached(token, true) as Promise<VerifiedSession<z.output<S>>>;
-		return engine.verify(token).then(checkWithHeader);
-	}
-
-	function cached(token: string, withHeader: boolean): Promise<unknown> {
+	function cached(token: string, withHeader: boolean, b: Binding): Promise<unknown> {
 		const c = cache as VerifiedTokenCache<VerifiedSession<unknown>>;
 		const ms = clockMs();
 		const entry = c.get(token, ms);
@@ -218,12 +297,17 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 			if (engine.algorithms().includes(entry.alg)) {
 				const claims = entry.value.claims as Record<string, unknown>;
 				try {
-					// the per-call checks of a cached token, then version, sid and trace
+					// the per-call checks of a cached token: the times (a failure evicts it) ...
 					checkTimes(claims, entry, Math.floor(ms / 1000), leeway, maxTokenAge);
-					checkVersionAndSid(claims, version, sid);
-					checkTrace(claims, trace);
 				} catch (error) {
 					c.delete(token);
+					return Promise.reject(error);
+				}
+				try {
+					// ... then version, sid and trace of this call (another client's failure keeps it)
+					checkVersionAndSid(claims, version, b.sid);
+					checkTrace(claims, b.trace);
+				} catch (error) {
 					return Promise.reject(error);
 				}
 				return Promise.resolve(withHeader ? entry.value : entry.value.claims);
@@ -231,7 +315,10 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 			c.delete(token);
 		}
 		return engine.verify(token).then((result) => {
-			const complete = deepFreeze(checkWithHeader(result));
+			const complete = deepFreeze({
+				claims: checkBound(result, b),
+				protectedHeader: result.protectedHeader,
+			});
 			const p = result.payload as { exp: number; nbf: number; iat: number };
 			c.remember(token, complete, result.protectedHeader.alg, p, clockMs());
 			return withHeader ? complete : complete.claims;

@@ -483,3 +483,72 @@ describe("engines (issue 13 §1)", () => {
 		}
 	});
 });
+
+describe("per-call trace (issue 13 §3)", () => {
+	async function clients() {
+		const f = await fixture("ES256", {}, "per_call_set");
+		const alice = new Session(f.config, new Trace(UA, "alice-salt"));
+		const bob = new Session(f.config, new Trace(UA, "bob-salt"));
+		alice.aud = "service-api";
+		bob.aud = "service-api";
+		return { f, alice, bob, a: await alice.jwt(), b: await bob.jwt() };
+	}
+
+	it("one compiled verifier serves every client: the call's trace decides sid and trace", async () => {
+		const { f, alice, bob, a, b } = await clients();
+		const verifier = createSessionVerifier({
+			keys: f.keys,
+			audience: ["service-api"],
+			now: () => NOW_MS,
+		});
+		expect(verifier.sid).toBeUndefined();
+		// a fresh Trace per request, as a server builds it from the request
+		expect((await verifier.verify(a, { trace: new Trace(UA, "alice-salt") })).sid).toBe(alice.sid);
+		expect(
+			(await verifier.verifyWithHeader(b, { trace: new Trace(UA, "bob-salt") })).claims.sid,
+		).toBe(bob.sid);
+		// another client's token: its sid is not this client's
+		const e = await caught(() => verifier.verify(a, { trace: new Trace(UA, "bob-salt") }));
+		expect(e).toBeInstanceOf(SessionSidMismatchError);
+		expect([e.code, e.claim]).toEqual(["ERR_SESSION_SID_MISMATCH", "sid"]);
+		// control: without a trace nothing binds the token to a client
+		expect((await verifier.verify(a)).sid).toBe(alice.sid);
+	});
+
+	it("the call's trace replaces the compiled one; with an explicit sid only the trace claim is checked", async () => {
+		const { f, alice, a } = await clients();
+		const compiled = createSessionVerifier({ ...alice.options, trace: new Trace(UA, "bob-salt") });
+		expect((await compiled.verify(a, { trace: new Trace(UA, "alice-salt") })).jti).toBe(
+			alice.get("jti"),
+		);
+		// explicit sid: a trace with the same sid text is not enough, the trace claim must match
+		const pinned = createSessionVerifier({ keys: f.keys, sid: alice.sid, now: () => NOW_MS });
+		const e = await caught(() => pinned.verify(a, { trace: new Trace(UA, "bob-salt") }));
+		expect(e).toBeInstanceOf(SessionTraceMismatchError);
+		expect([e.code, e.claim]).toEqual(["ERR_SESSION_TRACE_MISMATCH", "trace"]);
+		const bad = await caught(() => pinned.verify(a, { trace: "alice" as never }));
+		expect(bad).toBeInstanceOf(SessionConfigError);
+		expect((bad as unknown as SessionConfigError).issues).toEqual([
+			{ path: "trace", message: "expected a Trace from @xshl/trace" },
+		]);
+	});
+
+	it("the verified-token cache honours the call's trace on every hit", async () => {
+		const { f, alice, a } = await clients();
+		const verifier = createSessionVerifier({
+			keys: f.keys,
+			audience: ["service-api"],
+			now: () => NOW_MS,
+			cache: { maxEntries: 10 },
+		});
+		const calls = f.keys.resolverCalls;
+		const first = await verifier.verify(a, { trace: new Trace(UA, "alice-salt") });
+		// a hit for another client is refused, and does not evict the entry
+		const e = await caught(() => verifier.verify(a, { trace: new Trace(UA, "bob-salt") }));
+		expect(e).toBeInstanceOf(SessionSidMismatchError);
+		const again = await verifier.verify(a, { trace: new Trace(UA, "alice-salt") });
+		expect(again).toBe(first);
+		expect(again.sid).toBe(alice.sid);
+		expect(f.keys.resolverCalls - calls).toBe(1);
+	});
+});
