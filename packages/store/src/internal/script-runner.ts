@@ -167,7 +167,18 @@ export class ScriptRunner {
 	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis does not answer in time.
 	 */
 	probe(): Promise<void> {
-		return this.#bounded("probe", async () => this.#ensureProbed());
+		return this.#bounded("probe", async (endAt, cancelled) => {
+			for (;;) {
+				try {
+					return await this.#ensureProbed();
+				} catch (error) {
+					if (error instanceof StoreConfigError) throw error;
+					const retry = RETRYABLE.test(message(error)) && !cancelled();
+					if (!retry || Date.now() + RETRY_DELAY_MS >= endAt) throw error;
+					await sleep(RETRY_DELAY_MS);
+				}
+			}
+		});
 	}
 
 	/**
@@ -347,6 +358,13 @@ export class ScriptRunner {
 			[Error | null, unknown],
 			[Error | null, unknown],
 		];
+		if (scriptError && /^(MOVED|ASK) /.test(message(scriptError))) {
+			// redirected, so it did not run; ioredis follows a redirection only when every
+			// command of a pipeline got it (WAIT did not): run it alone, then WAIT on its node
+			const redirected = await this.#once(s, keys, args);
+			await this.#waitAfter(keys[0] ?? "", op);
+			return redirected;
+		}
 		if (scriptError) throw scriptError;
 		if (waitError) throw waitError;
 		this.#checkWait(op, acked);
