@@ -18,6 +18,7 @@ import {
 	SESSION_TOKEN_TYPE,
 	SIGNING_ALGORITHMS,
 } from "./constants";
+import { FORBIDDEN_HEADER as FORBIDDEN_TOKEN_HEADER } from "./internal/claim-checks";
 import { checkKeyInput, importSigningKey, isHmac, type SessionKeyInput } from "./internal/key";
 import { acceptedTypesSchema } from "./internal/typ";
 import { configError } from "./internal/zod";
@@ -135,20 +136,8 @@ export interface SessionHeader {
 	readonly [member: string]: unknown;
 }
 
-const FORBIDDEN_HEADER = [
-	"typ",
-	"crit",
-	"b64",
-	"jku",
-	"jwk",
-	"x5u",
-	"x5c",
-	"x5t",
-	"x5t#S256",
-	"cty",
-	"zip",
-	"enc",
-];
+/** What a session header may not set: `typ` (always ours) and what no session token carries. */
+const FORBIDDEN_HEADER = ["typ", ...FORBIDDEN_TOKEN_HEADER];
 
 const NOT_MERGEABLE = new Set([
 	"iss",
