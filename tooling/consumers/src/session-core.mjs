@@ -39,9 +39,30 @@ assert.equal(claims.sid, session.sid);
 const other = new core.Session(config, "ua", "salt");
 await other.merge(token);
 assert.equal(other.sub, "user-1");
-await assert.rejects(core.verifySession(`${token}x`, { keys }), {
+const [h, p, sig] = token.split(".");
+const forged = `${h}.${p}.${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}`;
+await assert.rejects(core.verifySession(forged, { keys }), {
 	code: "ERR_SESSION_SIGNATURE_INVALID",
+	status: 401,
 });
+// the renamed API: durations in ms, _scope a string or a list, { status, meaning } registry
+const short = new core.SessionConfig({
+	keys,
+	audience: ["api"],
+	header: { alg: "EdDSA", kid: "k1" },
+	key: privateKey,
+	expiresMs: 60_000,
+	leewayMs: 2000,
+});
+assert.deepEqual([short.expiresMs, short.leewayMs], [60_000, 2000]);
+const scoped = new core.Session(short, "ua", "salt");
+scoped.aud = "api";
+scoped.requestScope = "req";
+const target = new core.Session(short, "ua", "salt");
+target.requestScope = ["a"];
+await target.merge(await scoped.jwt());
+assert.equal(target.requestScope, "req");
+assert.deepEqual(coreErrors.SESSION_ERROR_CODES.ERR_SESSION_KEYS_UNAVAILABLE.status, 503);
 assert.equal(core.SessionError, coreErrors.SessionError);
 assert.equal(core.Trace, Trace);
 assert.equal(core.DEFAULT_SESSION_EXPIRES_MS, 120_000);
