@@ -1,4 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KeyRing } from "@xshl/keys/ring";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkJwks } from "../src/jwks-check";
@@ -37,6 +43,9 @@ beforeAll(async () => {
 		"/hostile.json": json({ keys: [withPrivate, smallRsa] }),
 		"/bad.json": json("{ not json"),
 		"/huge.json": json({ keys: good.keys, pad: "x".repeat(200_000) }),
+		"/hang.json": () => {
+			// accepts the request and never answers: only the key set's timeout ends it
+		},
 		"/redirect.json": (_req, res) => {
 			res.writeHead(302, { location: "http://localhost:1/jwks.json" }).end();
 		},
@@ -143,5 +152,60 @@ describe("jwks check", () => {
 			[302, "http://localhost:1/jwks.json"],
 		]);
 		expect(report.error?.cause?.code).toBe("ERR_KEYS_REDIRECT_REFUSED");
+	});
+
+	it("a server that never answers: the 5 s timeout ends it (ERR_KEYS_FETCH_TIMEOUT); no retry fits the 10 s foreground budget", async () => {
+		const report = await checkJwks({ url: url("/hang.json") });
+		expect(report.ok).toBe(false);
+		expect(report.responses).toEqual([]);
+		expect(report.attempts.map((a) => a.code)).toEqual(["ERR_KEYS_FETCH_TIMEOUT"]);
+		expect(report.error?.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(report.error?.cause?.code).toBe("ERR_KEYS_FETCH_TIMEOUT");
+	});
+
+	it("https with a self-signed certificate: refused, not retried (ERR_KEYS_TLS)", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "xshl-cli-tls-"));
+		execFileSync(
+			"openssl",
+			[
+				"req",
+				"-x509",
+				"-newkey",
+				"ec",
+				"-pkeyopt",
+				"ec_paramgen_curve:P-256",
+				"-nodes",
+				"-keyout",
+				join(dir, "key.pem"),
+				"-out",
+				join(dir, "cert.pem"),
+				"-days",
+				"1",
+				"-subj",
+				"/CN=127.0.0.1",
+				"-addext",
+				"subjectAltName=IP:127.0.0.1",
+			],
+			{ stdio: "ignore" },
+		);
+		const tls = createServer(
+			{ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+			(_req, res) => {
+				res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ring.jwks()));
+			},
+		);
+		await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+		try {
+			const { port } = tls.address() as AddressInfo;
+			const report = await checkJwks({ url: `https://127.0.0.1:${port}/jwks.json` });
+			expect(report.ok).toBe(false);
+			expect(report.responses).toEqual([]);
+			expect(report.attempts.map((a) => a.code)).toEqual(["ERR_KEYS_TLS"]);
+			expect(report.error?.cause?.code).toBe("ERR_KEYS_TLS");
+			expect(report.kept).toEqual([]);
+		} finally {
+			tls.closeAllConnections();
+			tls.close();
+		}
 	});
 });
