@@ -142,11 +142,7 @@ export class KeysConfigError extends KeysError {
 	/** The individual problems (zod issues, or one synthetic issue). */
 	readonly issues: readonly ConfigIssue[];
 
-	/**
-	 * @param message - what was invalid.
-	 * @param issues - the individual problems.
-	 * @param options - `cause` (e.g. the ZodError or a jose import error).
-	 */
+	/** @param message - what was invalid. @param issues - the problems. @param options - `cause`. */
 	constructor(message: string, issues: readonly ConfigIssue[] = [], options?: KeysErrorOptions) {
 		super(message, options);
 		this.issues = issues;
@@ -160,18 +156,13 @@ export type UnavailableReason = "fetch-failed" | "backoff" | "expired" | "closed
 export class KeysUnavailableError extends KeysError {
 	static override readonly code = "ERR_KEYS_UNAVAILABLE";
 	declare readonly code: "ERR_KEYS_UNAVAILABLE";
+	/** `fetch-failed`, `backoff` (retry delay after a cold failure), `expired` or `closed`. */
+	readonly reason: UnavailableReason;
 
-	/**
-	 * @param reason - `fetch-failed`, `backoff`, `expired` or `closed`.
-	 * @param message - what happened.
-	 * @param options - `cause`: the fetch error, when there is one.
-	 */
-	constructor(
-		readonly reason: UnavailableReason,
-		message: string,
-		options?: KeysErrorOptions,
-	) {
+	/** @param reason - why. @param message - what happened. @param options - `cause`. */
+	constructor(reason: UnavailableReason, message: string, options?: KeysErrorOptions) {
 		super(message, options);
+		this.reason = reason;
 	}
 }
 
@@ -182,16 +173,13 @@ export type NoMatchReason = "unknown-kid" | "cooldown" | "kid-invalid" | "no-can
 export class NoMatchingKeyError extends KeysError {
 	static override readonly code = "ERR_KEYS_NO_MATCHING_KEY";
 	declare readonly code: "ERR_KEYS_NO_MATCHING_KEY";
+	/** `unknown-kid`, `cooldown`, `kid-invalid` or `no-candidate`. */
+	readonly reason: NoMatchReason;
 
-	/**
-	 * @param reason - `unknown-kid`, `cooldown`, `kid-invalid` or `no-candidate`.
-	 * @param message - what was asked for (kid truncated, never a key).
-	 */
-	constructor(
-		readonly reason: NoMatchReason,
-		message: string,
-	) {
+	/** @param reason - why. @param message - what was asked for (kid truncated, never a key). */
+	constructor(reason: NoMatchReason, message: string) {
 		super(message);
+		this.reason = reason;
 	}
 }
 
@@ -199,36 +187,29 @@ export class NoMatchingKeyError extends KeysError {
 export class MultipleMatchingKeysError extends KeysError {
 	static override readonly code = "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
 	declare readonly code: "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
+	/** How many keys matched. */
+	readonly count: number;
 
-	/**
-	 * @param count - how many keys matched.
-	 * @param message - what was asked for.
-	 */
-	constructor(
-		readonly count: number,
-		message: string,
-	) {
+	/** @param count - how many keys matched. @param message - what was asked for. */
+	constructor(count: number, message: string) {
 		super(message);
+		this.count = count;
 	}
 }
 
 /** Base of the errors one JWKS request fails with; `retryable` says whether it is retried. */
 export class KeysFetchError extends KeysError {
-	/**
-	 * @param message - what happened (the URL is never included: it may carry credentials).
-	 * @param retryable - whether a retry may succeed (network, timeout, 408, 429, 5xx).
-	 * @param options - `cause`.
-	 */
-	constructor(
-		message: string,
-		readonly retryable: boolean,
-		options?: KeysErrorOptions,
-	) {
+	/** Whether a retry may succeed (network, timeout, 408, 429, 5xx). */
+	readonly retryable: boolean;
+
+	/** @param message - never the URL. @param retryable - see above. @param options - `cause`. */
+	constructor(message: string, retryable: boolean, options?: KeysErrorOptions) {
 		super(message, options);
+		this.retryable = retryable;
 	}
 }
 
-/** The request (headers and body) took longer than `timeoutMs`. */
+/** The request (headers and body) took longer than `timeoutMs` (in ms). */
 export class KeysFetchTimeoutError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_FETCH_TIMEOUT";
 	declare readonly code: "ERR_KEYS_FETCH_TIMEOUT";
@@ -243,16 +224,13 @@ export class KeysFetchTimeoutError extends KeysFetchError {
 export class KeysNetworkError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_NETWORK";
 	declare readonly code: "ERR_KEYS_NETWORK";
+	/** The runtime's error code (e.g. `ECONNREFUSED`), when it gave one. */
+	readonly causeCode: string | undefined;
 
-	/**
-	 * @param causeCode - the runtime's error code (e.g. `ECONNREFUSED`), if any.
-	 * @param options - `cause`: the runtime's error.
-	 */
-	constructor(
-		readonly causeCode: string | undefined,
-		options?: KeysErrorOptions,
-	) {
+	/** @param causeCode - the runtime's code. @param options - `cause`: the runtime's error. */
+	constructor(causeCode: string | undefined, options?: KeysErrorOptions) {
 		super(`JWKS request failed (${causeCode ?? "network error"})`, true, options);
+		this.causeCode = causeCode;
 	}
 }
 
@@ -260,16 +238,13 @@ export class KeysNetworkError extends KeysFetchError {
 export class KeysTlsError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_TLS";
 	declare readonly code: "ERR_KEYS_TLS";
+	/** The runtime's TLS error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
+	readonly causeCode: string;
 
-	/**
-	 * @param causeCode - the runtime's TLS error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`.
-	 * @param options - `cause`: the runtime's error.
-	 */
-	constructor(
-		readonly causeCode: string,
-		options?: KeysErrorOptions,
-	) {
+	/** @param causeCode - the runtime's TLS code. @param options - `cause`: the runtime's error. */
+	constructor(causeCode: string, options?: KeysErrorOptions) {
 		super(`JWKS request failed TLS verification (${causeCode})`, false, options);
+		this.causeCode = causeCode;
 	}
 }
 
@@ -277,17 +252,17 @@ export class KeysTlsError extends KeysFetchError {
 export class KeysHttpStatusError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_HTTP_STATUS";
 	declare readonly code: "ERR_KEYS_HTTP_STATUS";
+	/** The HTTP status received. */
+	readonly responseStatus: number;
+	/** `Retry-After` in ms, when the server sent one. */
+	readonly retryAfterMs: number | undefined;
 
-	/**
-	 * @param responseStatus - the HTTP status received.
-	 * @param retryAfterMs - `Retry-After` in ms, when the server sent one.
-	 */
-	constructor(
-		readonly responseStatus: number,
-		readonly retryAfterMs?: number,
-	) {
+	/** @param responseStatus - the status received. @param retryAfterMs - `Retry-After`, in ms. */
+	constructor(responseStatus: number, retryAfterMs?: number) {
 		const retry = responseStatus === 408 || responseStatus === 429 || responseStatus >= 500;
 		super(`JWKS endpoint answered ${responseStatus}, expected 200`, retry);
+		this.responseStatus = responseStatus;
+		this.retryAfterMs = retryAfterMs;
 	}
 }
 
@@ -333,10 +308,7 @@ export class KeysJwksInvalidError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_JWKS_INVALID";
 	declare readonly code: "ERR_KEYS_JWKS_INVALID";
 
-	/**
-	 * @param message - what was wrong with the document.
-	 * @param options - `cause` (e.g. the SyntaxError or ZodError).
-	 */
+	/** @param message - what was wrong. @param options - `cause` (a SyntaxError or ZodError). */
 	constructor(message: string, options?: KeysErrorOptions) {
 		super(message, false, options);
 	}
@@ -352,16 +324,13 @@ export class KeyRingEmptyError extends KeysError {
 export class KeyRingRotationTooSoonError extends KeysError {
 	static override readonly code = "ERR_KEYS_ROTATION_TOO_SOON";
 	declare readonly code: "ERR_KEYS_ROTATION_TOO_SOON";
+	/** The earliest switch time accepted, in ms since the epoch. */
+	readonly retryAt: number;
 
-	/**
-	 * @param retryAt - the earliest switch time accepted, in ms since the epoch.
-	 * @param message - the interval and the previous switch.
-	 */
-	constructor(
-		readonly retryAt: number,
-		message: string,
-	) {
+	/** @param retryAt - the earliest switch accepted, in ms. @param message - the interval. */
+	constructor(retryAt: number, message: string) {
 		super(message);
+		this.retryAt = retryAt;
 	}
 }
 
