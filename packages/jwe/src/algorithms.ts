@@ -92,7 +92,8 @@ export const DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS: readonly ContentEncryptionAl
 	Object.freeze(["A256GCM"] as const);
 
 /**
- * Default maximum compact JWE length, in characters (8 KiB), checked before any decoding;
+ * Default maximum compact JWE size, in bytes (8 KiB; a compact JWE is ASCII, one byte per
+ * character), checked before any decoding;
  * `serialize()` refuses to produce a longer token. Same as the JWT input limit of the session
  * design; a cookie holds at most 4096 bytes.
  *

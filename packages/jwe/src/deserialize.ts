@@ -63,7 +63,8 @@ export interface DeserializeOptions {
 	 */
 	contentEncryptionAlgorithms?: readonly ContentEncryptionAlgorithm[];
 	/**
-	 * Maximum token length in characters, checked before any decoding.
+	 * Maximum token size in bytes (a compact JWE is ASCII: one byte per character), checked
+	 * before any decoding; 64 to 16 MiB.
 	 * @default 8192
 	 */
 	maxTokenBytes?: number;

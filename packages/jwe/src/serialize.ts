@@ -87,7 +87,7 @@ export interface SerializeOptions {
 	 */
 	contentEncryptionAlgorithms?: readonly ContentEncryptionAlgorithm[];
 	/**
-	 * Maximum length of the produced token, in characters (never silently chunked).
+	 * Maximum size of the produced token, in bytes (never silently chunked); 64 to 16 MiB.
 	 * @default 8192
 	 */
 	maxTokenBytes?: number;

@@ -56,7 +56,7 @@ export interface SessionJweOptions {
 	keyManagementAlgorithms?: readonly KeyManagementAlgorithm[];
 	/** @default ["A256GCM"] */
 	contentEncryptionAlgorithms?: readonly ContentEncryptionAlgorithm[];
-	/** Characters. @default 8192 */
+	/** Maximum token size in bytes, both ways. @default 8192 */
 	maxTokenBytes?: number;
 }
 
