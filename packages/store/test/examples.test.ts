@@ -53,6 +53,24 @@ describe("README", () => {
 		expect(readme.includes(example.split("\n").slice(1).join("\n").trim())).toBe(true);
 	});
 
+	it("has CONTRIBUTING's sections in CONTRIBUTING's order", async () => {
+		const { readFileSync } = await import("node:fs");
+		const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+		const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+		expect(sections).toEqual([
+			"Install",
+			"Quick start",
+			"API",
+			"Errors",
+			"Security defaults and how to loosen each",
+			"Differences from the Python original",
+			"Runtimes",
+			"Benchmarks",
+			"Tests",
+			"License",
+		]);
+	});
+
 	it("has the error table of the registry between the markers, row for row", async () => {
 		const { readFileSync } = await import("node:fs");
 		const { STORE_ERROR_CODES } = await import("../src/errors");
