@@ -20,12 +20,15 @@ const vectors = JSON.parse(
 	readFileSync(join(root, "packages", "trace", "test", "vectors", "python-uuid5.json"), "utf8"),
 );
 
+// the versions that ran (written by the test), else the pinned ones
+const versionsFile = join(dir, ".reports", "runtimes.json");
+const ran = existsSync(versionsFile) ? JSON.parse(readFileSync(versionsFile, "utf8")) : {};
 const runtimes = [
-	["Node", `Node ${process.versions.node}`],
-	["Bun", `Bun ${dev.bun}`],
-	["Deno", `Deno ${dev.deno}`],
-	["workerd", `workerd ${dev.workerd.split(".")[1]}`],
-	["edge-runtime", `edge-runtime ${dev["edge-runtime"]}`],
+	["Node", `Node ${ran.Node ?? process.versions.node}`],
+	["Bun", `Bun ${ran.Bun ?? dev.bun}`],
+	["Deno", `Deno ${ran.Deno ?? dev.deno}`],
+	["workerd", `workerd ${ran.workerd ?? dev.workerd}`],
+	["edge-runtime", `edge-runtime ${ran["edge-runtime"] ?? dev["edge-runtime"]}`],
 ];
 const packages = [
 	[

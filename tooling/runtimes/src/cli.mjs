@@ -13,4 +13,7 @@ for (const pkg of packages) {
 	const n = pkg === "keys" ? 3 : 1; // three concurrent first requests: a cold start
 	out[pkg] = await Promise.all(Array.from({ length: n }, () => runCell(table, pkg, input, shared)));
 }
+// which runtime answered, and its version (Bun and Deno also report a Node version)
+out.$version =
+	globalThis.Bun?.version ?? globalThis.Deno?.version?.deno ?? globalThis.process?.versions?.node;
 console.log(JSON.stringify(out));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const pkgDir = join(here, "..");
 const bin = (name: string) => join(pkgDir, "node_modules", ".bin", name);
 const src = (name: string) => join(pkgDir, "src", name);
+// the binary itself, not node_modules/.bin's shell wrapper (killing that leaves workerd running)
+const workerdBinary = join(pkgDir, "node_modules", "workerd", "bin", "workerd");
 
 type Outcome =
 	| { ok: true; value: unknown }
@@ -99,7 +101,15 @@ beforeAll(async () => {
 	};
 });
 
+/** runtime → the version that ran, for scripts/table.mjs (`.reports/runtimes.json`) */
+const versions: Record<string, string> = {};
+
 afterAll(async () => {
+	mkdirSync(join(pkgDir, ".reports"), { recursive: true });
+	writeFileSync(
+		join(pkgDir, ".reports", "runtimes.json"),
+		`${JSON.stringify(versions, null, "\t")}\n`,
+	);
 	for (const cleanup of cleanups.reverse()) await cleanup();
 	jwksServer?.closeAllConnections();
 	await new Promise((resolve) => jwksServer?.close(resolve));
@@ -207,6 +217,13 @@ const inputFor = (runtime: string): Input => ({
 const cli = (runtime: string, packages: readonly string[]) =>
 	JSON.stringify({ packages, input: inputFor(runtime) });
 
+/** Parses a CLI runtime's answer and records the version it reports. */
+function fromCli(runtime: string, stdout: string): Results {
+	const { $version, ...results } = JSON.parse(stdout) as Results & { $version?: string };
+	if ($version) versions[runtime] = $version;
+	return results;
+}
+
 interface Runtime {
 	readonly name: string;
 	readonly packages: readonly string[];
@@ -218,14 +235,17 @@ const runtimes: Runtime[] = [
 		name: "Node",
 		packages: ALL,
 		async run() {
-			return JSON.parse(await exec(process.execPath, [src("cli.mjs")], cli(this.name, ALL)));
+			return fromCli(
+				this.name,
+				await exec(process.execPath, [src("cli.mjs")], cli(this.name, ALL)),
+			);
 		},
 	},
 	{
 		name: "Bun",
 		packages: ALL,
 		async run() {
-			return JSON.parse(await exec(bin("bun"), [src("cli.mjs")], cli(this.name, ALL)));
+			return fromCli(this.name, await exec(bin("bun"), [src("cli.mjs")], cli(this.name, ALL)));
 		},
 	},
 	{
@@ -237,7 +257,8 @@ const runtimes: Runtime[] = [
 				format: "esm",
 				conditions: ["deno"],
 			});
-			return JSON.parse(
+			return fromCli(
+				this.name,
 				await exec(
 					bin("deno"),
 					["run", "--no-prompt", "--allow-net=127.0.0.1", file],
@@ -273,15 +294,10 @@ const worker :Workerd.Worker = (
 );
 `,
 			);
-			// the binary itself, not node_modules/.bin's shell wrapper (killing that leaves workerd running)
-			const child = spawn(
-				join(pkgDir, "node_modules", "workerd", "bin", "workerd"),
-				["serve", join(work, "config.capnp")],
-				{
-					cwd: work,
-					stdio: ["ignore", "pipe", "pipe"],
-				},
-			);
+			const child = spawn(workerdBinary, ["serve", join(work, "config.capnp")], {
+				cwd: work,
+				stdio: ["ignore", "pipe", "pipe"],
+			});
 			let log = "";
 			child.stdout.on("data", (d) => {
 				log += d;
@@ -298,6 +314,9 @@ const worker :Workerd.Worker = (
 					}),
 			);
 			const url = `http://127.0.0.1:${port}`;
+			versions[this.name] = (await exec(workerdBinary, ["--version"], ""))
+				.trim()
+				.replace(/^workerd /, "");
 			await waitFor(url, child, () => log);
 			return overHttp(this.name, url, WEB);
 		},
@@ -313,6 +332,9 @@ const worker :Workerd.Worker = (
 			});
 			const runtime = new EdgeRuntime({ initialCode: readFileSync(file, "utf8") });
 			const server = await runServer({ runtime, port: 0, host: "127.0.0.1" });
+			versions[this.name] = JSON.parse(
+				readFileSync(join(pkgDir, "node_modules", "edge-runtime", "package.json"), "utf8"),
+			).version;
 			// close() waits for pending effects; the round trips have none left
 			cleanups.push(() =>
 				Promise.race([server.close(), new Promise<void>((r) => setTimeout(r, 2000))]),
