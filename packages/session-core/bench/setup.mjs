@@ -1,7 +1,7 @@
 // Shared setup of the session-core benchmarks: the same claim shape (~300 bytes) and
 // pre-imported keys for every library (CryptoKey for jose and us, KeyObject for
 // jsonwebtoken, PEM cached by fast-jwt's factories).
-import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
+import { createPrivateKey, createPublicKey, verify as cryptoVerify, randomUUID } from "node:crypto";
 import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
 import { Trace } from "@xshl/trace";
 import { createSigner, createVerifier } from "fast-jwt";
@@ -13,9 +13,12 @@ export const IN_FLIGHT = 32;
 const TYP = "xshl-session+jwt";
 const REQUIRED = ["iss", "aud", "exp", "nbf", "iat", "jti", "sid", "version", "trace"];
 
+/** The operations measured: issue, uncached verify, and verify of one token again (caches). */
+export const OPS = /** @type {const} */ (["issue", "verify", "verify cached"]);
+
 /**
  * @param {"ES256" | "EdDSA" | "RS256"} alg
- * @returns {Promise<Record<"issue" | "verify", Record<string, (() => Promise<unknown>) | undefined>>>}
+ * @returns {Promise<Record<(typeof OPS)[number], Record<string, (() => Promise<unknown>) | undefined>>>}
  */
 export async function setup(alg) {
 	const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
@@ -48,6 +51,12 @@ export async function setup(alg) {
 	// our verify: format gate, jose jwtVerify (typ, audience, maxTokenAge, required claims),
 	// version, sid, zod parsing of the claims, trace check
 	const verifier = createSessionVerifier(session.options);
+	const joseVerifier = createSessionVerifier({ ...session.options, engine: "jose" });
+	if (verifier.engine !== "node") throw new Error("expected the node:crypto engine");
+	const cachedVerifier = createSessionVerifier({
+		...session.options,
+		cache: { maxEntries: 10_000 },
+	});
 	// the raw libraries sign the same claims with a fresh jti and times (no trace computation)
 	const base = session.toJSON();
 	const claims = () => {
@@ -69,9 +78,35 @@ export async function setup(alg) {
 		header: { alg, typ: TYP },
 	});
 	const fastVerify = createVerifier({ key: spki, algorithms: [alg], allowedAud: "service-api" });
+	const fastCached = createVerifier({
+		key: spki,
+		algorithms: [alg],
+		allowedAud: "service-api",
+		cache: true,
+	});
 	const privateObject = createPrivateKey(pkcs8);
 	const publicObject = createPublicKey(spki);
 	const hasJsonwebtoken = alg !== "EdDSA"; // jsonwebtoken 9 has no EdDSA
+	// the floor: split, one node:crypto verify, base64url + JSON.parse of the claims, exp check
+	const dot2 = token.lastIndexOf(".");
+	const rawKey =
+		alg === "ES256"
+			? { key: publicObject, dsaEncoding: /** @type {const} */ ("ieee-p1363") }
+			: publicObject;
+	const rawHash = alg === "EdDSA" ? null : "sha256";
+	const rawVerify = () => {
+		const dot1 = token.indexOf(".");
+		const ok = cryptoVerify(
+			rawHash,
+			Buffer.from(token.slice(0, dot2), "latin1"),
+			rawKey,
+			Buffer.from(token.slice(dot2 + 1), "base64url"),
+		);
+		if (!ok) throw new Error("bad signature");
+		const claims = JSON.parse(Buffer.from(token.slice(dot1 + 1, dot2), "base64url").toString());
+		if (claims.exp * 1000 <= Date.now()) throw new Error("expired");
+		return claims;
+	};
 	return {
 		issue: {
 			"@xshl/session-core": () => session.jwt(),
@@ -89,6 +124,8 @@ export async function setup(alg) {
 		},
 		verify: {
 			"@xshl/session-core": () => verifier.verify(token),
+			"@xshl/session-core (jose engine)": () => joseVerifier.verify(token),
+			"node:crypto": async () => rawVerify(),
 			jose: () => jwtVerify(token, publicKey, joseOptions),
 			"fast-jwt": async () => fastVerify(token),
 			jsonwebtoken: hasJsonwebtoken
@@ -98,6 +135,10 @@ export async function setup(alg) {
 							audience: "service-api",
 						})
 				: undefined,
+		},
+		"verify cached": {
+			"@xshl/session-core": () => cachedVerifier.verify(token),
+			"fast-jwt": async () => fastCached(token),
 		},
 	};
 }

@@ -162,17 +162,22 @@ export interface JwtSegments {
 /**
  * The format gate every verify engine shares: {@link checkCompact}, then no duplicate member
  * name in the header or the claims set (catalog HDR-11: refused, not last-wins), before any
- * signature is checked.
+ * signature is checked. `decode` turns a canonical segment into strict UTF-8 text (an engine
+ * may pass a native one; same result).
  *
  * @throws {SessionTokenTooLargeError} `ERR_SESSION_TOKEN_TOO_LARGE`.
  * @throws {SessionTokenMalformedError} `ERR_SESSION_TOKEN_MALFORMED`.
  */
-export function checkJwt(token: unknown, maxTokenBytes: number): JwtSegments {
+export function checkJwt(
+	token: unknown,
+	maxTokenBytes: number,
+	decode: (token: string, start: number, end: number) => string | undefined = decodeSegmentText,
+): JwtSegments {
 	checkCompact(token, maxTokenBytes);
 	const first = token.indexOf(".");
 	const second = token.indexOf(".", first + 1);
-	const header = decodeSegmentText(token, 0, first);
-	const payload = decodeSegmentText(token, first + 1, second);
+	const header = decode(token, 0, first);
+	const payload = decode(token, first + 1, second);
 	const inHeader = header === undefined ? undefined : duplicateMember(header);
 	if (inHeader !== undefined) {
 		throw malformed(`the token's header has the member ${quote(inHeader)} twice`);

@@ -35,6 +35,8 @@ export interface NodeCrypto {
 	timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 	readonly constants: { readonly RSA_PKCS1_PSS_PADDING: number };
 	readonly Buffer: { from(text: string, encoding: string): NodeBuffer };
+	/** `node:buffer`'s `isUtf8` (strict UTF-8 check, native). */
+	readonly isUtf8: (bytes: Uint8Array) => boolean;
 }
 
 /**
@@ -49,16 +51,23 @@ export function detectNodeCrypto(): NodeCrypto | undefined {
 		).process?.getBuiltinModule;
 		if (typeof get !== "function") return undefined;
 		const crypto = get("node:crypto") as Omit<NodeCrypto, "Buffer"> | undefined;
-		const buffer = get("node:buffer") as { Buffer?: NodeCrypto["Buffer"] } | undefined;
+		const buffer = get("node:buffer") as
+			| { Buffer?: NodeCrypto["Buffer"]; isUtf8?: NodeCrypto["isUtf8"] }
+			| undefined;
 		if (
 			typeof crypto?.verify !== "function" ||
 			typeof crypto.KeyObject?.from !== "function" ||
 			typeof crypto.createHmac !== "function" ||
-			typeof buffer?.Buffer?.from !== "function"
+			typeof buffer?.Buffer?.from !== "function" ||
+			typeof buffer.isUtf8 !== "function"
 		) {
 			return undefined;
 		}
-		return Object.freeze({ ...crypto, Buffer: buffer.Buffer }) as NodeCrypto;
+		return Object.freeze({
+			...crypto,
+			Buffer: buffer.Buffer,
+			isUtf8: buffer.isUtf8,
+		}) as NodeCrypto;
 	} catch {
 		return undefined;
 	}
@@ -269,6 +278,12 @@ export function nodeEngine(
 	const maxTokenAge = o.maxTokenAge;
 	const clockMs = o.clockMs;
 	const Buffer = crypto.Buffer;
+	const isUtf8 = crypto.isUtf8;
+	// the gate's segment decoder, natively (the same strict UTF-8 text as decodeSegmentText)
+	const decode = (token: string, start: number, end: number): string | undefined => {
+		const bytes = Buffer.from(token.slice(start, end), "base64url");
+		return isUtf8(bytes) ? bytes.toString("utf8") : undefined;
+	};
 
 	// one KeyObject per CryptoKey, and one verifier per (key, alg)
 	const keyObjects = new WeakMap<CryptoKey, NodeKeyObject>();
@@ -446,7 +461,7 @@ export function nodeEngine(
 		let parts: { payload: string; protected: string; signature: string };
 		let payloadText: string | undefined;
 		try {
-			const segments = checkJwt(token, maxTokenBytes);
+			const segments = checkJwt(token, maxTokenBytes, decode);
 			payloadText = segments.payload;
 			h = header(segments.header);
 			b64 = crit(h);
