@@ -34,7 +34,7 @@ const packages = [
 	[
 		"trace",
 		"`@xshl/trace`",
-		`trace and sid equal Python's ${vectors.trace.length + vectors.sid.length} vectors`,
+		`uuid5, trace and sid equal Python's ${vectors.uuid5.length + vectors.trace.length + vectors.sid.length} vectors`,
 	],
 	[
 		"keys",

@@ -38,7 +38,7 @@ const ALL = [...WEB, "store"] as const;
 const KNOWN_BUGS: Record<string, string> = {};
 
 interface Input {
-	vectors: { trace: unknown[]; sid: unknown[] };
+	vectors: { uuid5: unknown[]; trace: unknown[]; sid: unknown[] };
 	jwksUrl: string;
 	barrierUrl: string;
 	kid: string;
@@ -52,6 +52,7 @@ const vectors = JSON.parse(
 		"utf8",
 	),
 ) as {
+	uuid5: { namespace: string; name: string; expected: string }[];
 	trace: { parts: unknown[]; jti: string; expected: string }[];
 	sid: { name: string; parts: unknown[]; expected: string }[];
 };
@@ -92,7 +93,7 @@ beforeAll(async () => {
 		new TextEncoder().encode(message),
 	);
 	input = {
-		vectors: { trace: vectors.trace, sid: vectors.sid },
+		vectors: { uuid5: vectors.uuid5, trace: vectors.trace, sid: vectors.sid },
 		jwksUrl: `http://127.0.0.1:${address.port}/.well-known/jwks.json`,
 		barrierUrl: `http://127.0.0.1:${address.port}/barrier/`,
 		kid: header.kid,
@@ -354,6 +355,7 @@ const expected: Record<string, Outcome[]> = {
 		{
 			ok: true,
 			value: {
+				uuid5: vectors.uuid5.map((v) => v.expected),
 				traces: vectors.trace.map((v) => v.expected),
 				sids: vectors.sid.map((v) => v.expected),
 			},
