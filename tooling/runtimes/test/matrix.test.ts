@@ -122,7 +122,14 @@ function exec(command: string, args: string[], stdin: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {
 			cwd: work,
-			env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1" },
+			// no update checks or telemetry: CI runs offline
+			env: {
+				...process.env,
+				NODE_OPTIONS: "",
+				NO_COLOR: "1",
+				DENO_NO_UPDATE_CHECK: "1",
+				DO_NOT_TRACK: "1",
+			},
 			stdio: ["pipe", "pipe", "pipe"],
 		});
 		let out = "";
