@@ -10,7 +10,9 @@
 import * as z from "zod";
 import { type ConfigIssue, KeysConfigError } from "./errors";
 import { zodConfigError } from "./internal/config-error";
-import { checkKey, checkKid, KeyIndex, noMatch, parseKeys } from "./internal/jwk";
+import { checkKey } from "./internal/key-check";
+import { checkKid, KeyIndex, noMatch } from "./internal/key-index";
+import { parseKeys } from "./internal/parse-keys";
 import type {
 	KeyGetOptions,
 	KeyQuery,

@@ -14,9 +14,10 @@ import { configIssue } from "./internal/config-error";
 import { Emitter } from "./internal/emitter";
 import { freshnessMs, refreshAt } from "./internal/freshness";
 import { type Conditional, fetchWithRetries } from "./internal/http";
-import { checkKid, jwksShape, KeyIndex, noMatch, parseKeys, truncKid } from "./internal/jwk";
+import { checkKid, KeyIndex, noMatch, truncKid } from "./internal/key-index";
 import { parseKeySetSnapshot } from "./internal/key-set-snapshot";
 import { UnknownKidMemo } from "./internal/kid-memo";
+import { jwksShape, parseKeys } from "./internal/parse-keys";
 import {
 	isLoopbackHost,
 	type ResolvedRemoteOptions,

@@ -10,10 +10,12 @@
  */
 
 import { KeyRingEmptyError, KeyRingRotationTooSoonError, NoMatchingKeyError } from "./errors";
+import { ED25519_ALGS } from "./internal/algs";
 import { configIssue } from "./internal/config-error";
 import { Emitter } from "./internal/emitter";
-import { checkKid, ED25519_ALGS, type KeyEntry, KeyIndex, PRIVATE_MEMBERS } from "./internal/jwk";
 import { jwksResponse } from "./internal/jwks-response";
+import { PRIVATE_MEMBERS } from "./internal/key-check";
+import { checkKid, type KeyEntry, KeyIndex } from "./internal/key-index";
 import { generateOne, type RingKey, restoreOne, snapshotOne } from "./internal/ring-key";
 import {
 	parseRingSnapshot,

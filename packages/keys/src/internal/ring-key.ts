@@ -12,7 +12,7 @@ import { KeysError } from "../errors";
 import type { EncryptionAlg, KeyRingSnapshotKey, SigningAlg } from "../ring-types";
 import type { KeyUse, PublicJwk } from "../types";
 import { configIssue } from "./config-error";
-import { checkKey, PRIVATE_MEMBERS, publicProjection } from "./jwk";
+import { checkKey, PRIVATE_MEMBERS, publicProjection } from "./key-check";
 import { type ResolvedRingOptions, type SnapshotKeyInput, useOf } from "./ring-options";
 
 /** A key held by the ring, with its schedule (ms since the epoch). */
