@@ -8,7 +8,7 @@
  * @module
  */
 import { type KeySetHealth, type RejectedKey, RemoteKeySet } from "@xshl/keys";
-import type { ReportedError } from "./token-inspect";
+import { type ReportedError, reported } from "./internal/reported";
 
 /** Options of {@link checkJwks}. */
 export interface CheckJwksOptions {
@@ -91,14 +91,6 @@ const HEADERS = [
 	"retry-after",
 ] as const;
 
-function errorOf(e: unknown): ReportedError {
-	const err = e as { code?: unknown; message?: unknown };
-	return {
-		code: typeof err.code === "string" ? err.code : "ERR_UNKNOWN",
-		message: typeof err.message === "string" ? err.message : String(e),
-	};
-}
-
 function rsaBits(n: string | undefined): number | undefined {
 	if (n === undefined) return undefined;
 	const bytes = Buffer.from(n, "base64url");
@@ -154,7 +146,7 @@ export async function checkJwks(options: CheckJwksOptions): Promise<JwksCheckRep
 	const warnings: string[] = [];
 	let freshMs: number | undefined;
 	keys.on("keyRejected", (r) => rejected.push({ ...r }));
-	keys.on("refreshError", (e) => attempts.push(errorOf(e.error)));
+	keys.on("refreshError", (e) => attempts.push(reported(e.error)));
 	keys.on("warning", (w) => warnings.push(w.message));
 	keys.on("refresh", (r) => {
 		freshMs = r.freshMs;
@@ -164,9 +156,9 @@ export async function checkJwks(options: CheckJwksOptions): Promise<JwksCheckRep
 	try {
 		await keys.load();
 	} catch (e) {
-		error = errorOf(e);
+		error = reported(e);
 		const cause = (e as { cause?: unknown }).cause;
-		if (cause !== undefined) error.cause = errorOf(cause);
+		if (cause !== undefined) error.cause = reported(cause);
 	}
 	const durationMs = Math.round(performance.now() - started);
 	try {

@@ -18,6 +18,7 @@ import {
 	renderSegments,
 	renderToken,
 } from "./internal/render";
+import { reported } from "./internal/reported";
 import { style } from "./internal/style";
 import {
 	JWKS_CHECK_USAGE,
@@ -216,9 +217,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 			io.stderr(`xshl: ${e.message}\n\n${e.usage}`);
 			return 2;
 		}
-		const err = e as { code?: unknown; message?: unknown };
-		const code = typeof err.code === "string" ? err.code : "ERR_UNKNOWN";
-		const message = typeof err.message === "string" ? err.message : String(e);
+		const { code, message } = reported(e);
 		if (argv.includes("--json"))
 			io.stdout(`${JSON.stringify({ ok: false, error: { code, message } }, null, 2)}\n`);
 		io.stderr(`xshl: ${message} (${code})\n`);

@@ -7,15 +7,15 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
-import { type DecryptionKeyInput, deserialize } from "@xshl/jwe";
-import { createSessionVerifier, sessionId, Trace } from "@xshl/session-core";
-import { compactVerify } from "jose";
-import { CliInputInvalidError } from "./errors";
+import { deserialize } from "@xshl/jwe";
+import { sessionId, Trace } from "@xshl/session-core";
 import { decodeCompact } from "./internal/compact";
-import { openKeySet } from "./internal/key-set";
-import { restoreRing } from "./internal/ring-file";
+import { decryptionKeys } from "./internal/decryption-keys";
+import { type ReportedError, reported } from "./internal/reported";
 import { describeTime, type TimeDescription } from "./internal/time";
+import { verifyWithJwks } from "./internal/verify-with-jwks";
+
+export type { ReportedError };
 
 /** Options of {@link inspectToken}. */
 export interface InspectTokenOptions {
@@ -39,16 +39,6 @@ export interface TimeClaim extends TimeDescription {
 	claim: string;
 	/** Its value, in seconds since the epoch. */
 	value: number;
-}
-
-/** An error as the report carries it: code and message. */
-export interface ReportedError {
-	/** The stable code (`ERR_SESSION_…`, `ERR_KEYS_…`, `ERR_JWS_…`, `ERR_JWE_…`). */
-	code: string;
-	/** What was wrong. */
-	message: string;
-	/** The claim concerned, when the error names one. */
-	claim?: string;
 }
 
 /** The key that verified a signature. */
@@ -101,45 +91,6 @@ export interface TokenReport {
 }
 
 const TIME_CLAIMS = ["iat", "nbf", "exp", "auth_time"] as const;
-
-function reported(e: unknown): ReportedError {
-	const err = e as { code?: unknown; message?: unknown; claim?: unknown };
-	const out: ReportedError = {
-		code: typeof err.code === "string" ? err.code : "ERR_UNKNOWN",
-		message: typeof err.message === "string" ? err.message : String(e),
-	};
-	if (typeof err.claim === "string") out.claim = err.claim;
-	return out;
-}
-
-async function decryptionKeys(path: string): Promise<DecryptionKeyInput> {
-	let text: string;
-	try {
-		text = await readFile(path, "utf8");
-	} catch (e) {
-		throw new CliInputInvalidError(`cannot read key file ${path}`, { cause: e });
-	}
-	if (text.trimStart().startsWith("-----BEGIN")) return text.trim();
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (e) {
-		throw new CliInputInvalidError(`key file ${path} is neither JSON nor a PEM`, { cause: e });
-	}
-	if (
-		value !== null &&
-		typeof value === "object" &&
-		Array.isArray((value as { keys?: unknown }).keys)
-	) {
-		const ring = await restoreRing(value).catch((e: unknown) => {
-			throw new CliInputInvalidError(`key file ${path} is not a usable ring snapshot`, {
-				cause: e,
-			});
-		});
-		return ring.decryptionKeys();
-	}
-	return value as DecryptionKeyInput;
-}
 
 function timesOf(claims: Record<string, unknown> | undefined, nowMs: number): TimeClaim[] {
 	const out: TimeClaim[] = [];
@@ -260,51 +211,18 @@ export async function inspectToken(options: InspectTokenOptions): Promise<TokenR
 		};
 	}
 
-	if (options.jwks !== undefined) {
-		let opened: Awaited<ReturnType<typeof openKeySet>> | undefined;
-		try {
-			opened = await openKeySet(options.jwks, options.name ?? "xshl");
-		} catch (e) {
-			if (e instanceof CliInputInvalidError) throw e;
-			report.signature = { valid: false, error: reported(e) };
-		}
-		if (opened !== undefined) {
-			try {
-				const keys = opened.keys;
-				try {
-					await compactVerify(options.token, keys.resolver, { algorithms: keys.algorithms("sig") });
-					const kid = typeof decoded.header.kid === "string" ? decoded.header.kid : undefined;
-					const jwk =
-						opened.jwks().keys.find((k) => k.kid === kid) ??
-						(kid === undefined ? opened.jwks().keys.find((k) => k.use !== "enc") : undefined);
-					report.signature = {
-						valid: true,
-						key: {
-							kid: jwk?.kid,
-							kty: jwk?.kty,
-							alg: jwk?.alg ?? (decoded.header.alg as string),
-							crv: jwk?.crv,
-						},
-					};
-				} catch (e) {
-					report.signature = { valid: false, error: reported(e) };
-				}
-				const verifier = createSessionVerifier({
-					keys,
-					...(trace !== undefined ? { trace } : {}),
-					now,
-				});
-				try {
-					await verifier.verify(options.token);
-					report.session = { valid: true };
-				} catch (e) {
-					report.session = { valid: false, error: reported(e) };
-				}
-			} finally {
-				opened.close();
-			}
-		}
-	}
+	if (options.jwks !== undefined)
+		Object.assign(
+			report,
+			await verifyWithJwks({
+				token: options.token,
+				header: decoded.header,
+				jwks: options.jwks,
+				name: options.name,
+				trace,
+				now,
+			}),
+		);
 
 	report.ok =
 		report.expired !== true &&
