@@ -1,3 +1,4 @@
+import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import { checkKey, hasRocaFingerprint } from "./key-check";
 
@@ -9,8 +10,8 @@ function rsa(bits: number, e: number[]): Record<string, unknown> {
 	n[0] = 0xc1;
 	return {
 		kty: "RSA",
-		n: Buffer.from(n).toString("base64url"),
-		e: Buffer.from(e).toString("base64url"),
+		n: base64url.encode(n),
+		e: base64url.encode(new Uint8Array(e)),
 	};
 }
 
