@@ -10,6 +10,7 @@ import {
 	type SessionKeySet,
 	type SessionVerifier,
 	type VerifiedSession,
+	type VerifyCacheOptions,
 } from "@xshl/session-core";
 import { createClientIpResolver, type RequestInfo, type TrustedProxies } from "./client-ip";
 import {
@@ -68,6 +69,11 @@ export interface AuthenticatorOptions {
 	maxHeaderBytes?: number;
 	/** Clock in milliseconds. @default Date.now */
 	now?: () => number;
+	/**
+	 * session-core's opt-in verified-token cache, per client (trace and expiry still checked
+	 * per request). @default undefined (off)
+	 */
+	verifyCache?: VerifyCacheOptions;
 }
 
 /** A verified request: the token, its protected header and claims. */
@@ -208,6 +214,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		maxTokenBytes,
 		...(options.now ? { now: options.now } : {}),
 		...(options.schema ? { schema: options.schema } : {}),
+		...(options.verifyCache ? { cache: options.verifyCache } : {}),
 	};
 
 	const partsOf = (request: Request, info?: RequestInfo): TraceParts | undefined =>

@@ -12,7 +12,7 @@ import {
 	sessionId,
 } from "@xshl/session-core";
 import { parseRefreshToken, type SessionStore } from "@xshl/session-store";
-import { type Authenticated, createAuthenticator } from "./authenticate";
+import { type Authenticated, type AuthenticatorOptions, createAuthenticator } from "./authenticate";
 import {
 	createClientIpResolver,
 	ipRateLimitKey,
@@ -93,7 +93,7 @@ export interface SessionServerOptions {
 	};
 	/** CSRF settings for the cookie routes. */
 	csrf?: {
-		/** Origins allowed when a browser sends `Origin` without `Sec-Fetch-Site`. @default [] */
+		/** Origins allowed besides the request URL's own (an `Origin` header must be one of them). @default [] */
 		allowedOrigins?: readonly string[];
 	};
 	/** Where the routes live. @default "/auth" */
@@ -126,6 +126,8 @@ export interface SessionServerOptions {
 	realm?: string;
 	/** Clock in milliseconds. @default Date.now */
 	now?: () => number;
+	/** session-core's verified-token cache for the issuer's own bearer checks. @default undefined (off) */
+	verifyCache?: AuthenticatorOptions["verifyCache"];
 }
 
 /** Event payloads of a session server (type → payload). Never tokens or secrets. */
@@ -403,6 +405,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		maxTokenBytes,
 		maxHeaderBytes,
 		now,
+		...(o.verifyCache ? { verifyCache: o.verifyCache } : {}),
 	});
 	const serviceAuth = createAuthenticator({
 		keys,
@@ -461,6 +464,13 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		};
 
 	// ---- request checks -------------------------------------------------------------------
+	const ownOrigin = (request: Request): string | undefined => {
+		try {
+			return new URL(request.url).origin;
+		} catch {
+			return undefined;
+		}
+	};
 	const csrf = (request: Request): void => {
 		if (request.headers.get("x-xshl-request") !== "1")
 			throw new HttpCsrfError("Missing X-XSHL-Request: 1 header");
@@ -470,8 +480,9 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		const site = request.headers.get("sec-fetch-site");
 		if (site !== null && site !== "same-origin" && site !== "none")
 			throw new HttpCsrfError("Cross-site request refused");
+		// an Origin, when sent, must be allowed (or this server's own), Sec-Fetch-Site or not
 		const origin = request.headers.get("origin");
-		if (site === null && origin !== null && !allowedOrigins.includes(origin))
+		if (origin !== null && !allowedOrigins.includes(origin) && origin !== ownOrigin(request))
 			throw new HttpCsrfError("Origin not allowed");
 	};
 	const limit = async (action: RateLimitAction, key: string, request: Request) => {

@@ -39,6 +39,16 @@ describe("CSRF on cookie routes", () => {
 			req("/auth/refresh", { method: "POST", headers: { ...h, origin: "https://app.example" } }),
 		);
 		expect(good.status).toBe(200);
+		const both = await server.refresh(
+			req("/auth/refresh", {
+				method: "POST",
+				headers: pageHeaders({ cookie: s.cookie, origin: "https://evil.example" }),
+			}),
+		);
+		expect(both.status).toBe(403);
+		expect(await both.json()).toEqual({
+			error: { code: "ERR_HTTP_CSRF", message: "Origin not allowed" },
+		});
 	});
 });
 
