@@ -6,6 +6,7 @@
  */
 
 export type { SessionStore } from "./contract";
+export type { DurabilityInput, DurableWrites } from "./internal/durability";
 export type { RedisClientLike, RedisStoreOptions } from "./redis-store";
 export { RedisStore } from "./redis-store";
 export type { OperationStats, StoreOperation, StoreStats } from "./stats";

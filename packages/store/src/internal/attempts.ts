@@ -11,13 +11,27 @@
 // running one twice leaves the same state, so they need no record (and an unknown sid still
 // writes nothing).
 
-/** Error-reply prefix of an attempt that arrived after its deadline. */
+/**
+ * Error-reply prefix of an attempt that arrived after its deadline.
+ *
+ * @example
+ * ```ts
+ * if (error.message.startsWith(LATE_REPLY)) console.log('changed nothing')
+ * ```
+ */
 export const LATE_REPLY = "XSHLLATE";
 
 /**
  * Wraps a script body (which may `return` anywhere) so it runs at most once per attempt and
  * never after the attempt's deadline. KEYS and ARGV of the body keep their indices: the
  * wrapper's own key and arguments are appended at the end.
+ *
+ * @param body - the script body (Lua).
+ * @returns the wrapped script: KEYS + attempt key, ARGV + deadline (ms, 0 = none) + record TTL (ms).
+ * @example
+ * ```ts
+ * await redis.eval(idempotent(body), 2, key, attemptKey(key, id), arg, deadline, 5000)
+ * ```
  */
 export function idempotent(body: string): string {
 	return `
@@ -44,6 +58,13 @@ return __out
  * Wraps a script whose repetition is harmless (a revocation: the same state again) so that it
  * never runs after its deadline, without an attempt record: ARGV gets one more argument at
  * the end, the deadline (Redis TIME, ms; 0 = unknown).
+ *
+ * @param body - the script body (Lua).
+ * @returns the wrapped script: ARGV + deadline (ms, 0 = none).
+ * @example
+ * ```ts
+ * await redis.eval(deadlined(body), 1, key, arg, deadline)
+ * ```
  */
 export function deadlined(body: string): string {
 	return `
@@ -65,7 +86,13 @@ end)()
  * The attempt record's key: in the hash tag of the script's first key
  * (`<prefix>:{u:<tag>}:a:<attemptId>`), so it lives in the same Cluster slot.
  *
+ * @param firstKey - the script's first key.
+ * @param attemptId - the attempt's random id.
  * @returns the key, or `undefined` when the first key has no hash tag.
+ * @example
+ * ```ts
+ * attemptKey('xshl:{u:abc}:f:fid', 'id') // 'xshl:{u:abc}:a:id'
+ * ```
  */
 export function attemptKey(firstKey: string, attemptId: string): string | undefined {
 	const end = firstKey.indexOf("}:");

@@ -20,7 +20,16 @@ interface ClusterLikeOptions {
 	redisOptions?: { autoResendUnfulfilledCommands?: unknown };
 }
 
-/** True for an ioredis `Cluster` (it sets `isCluster`). */
+/**
+ * True for an ioredis `Cluster` (it sets `isCluster`).
+ *
+ * @param client - any client.
+ * @returns whether it is an ioredis `Cluster`.
+ * @example
+ * ```ts
+ * isClusterClient(new Cluster(nodes)) // true
+ * ```
+ */
 export function isClusterClient(client: unknown): boolean {
 	return (
 		typeof client === "object" &&
@@ -40,6 +49,11 @@ function n(v: unknown, fallback: number): number {
  * @param client - the client given to the store.
  * @param timeoutMs - the store's call timeout.
  * @returns one issue per unsafe setting, `path` under `client.options`.
+ * @example
+ * ```ts
+ * clusterClientIssues(new Cluster(nodes), 250).map((i) => i.path)
+ * // ['client.options.enableOfflineQueue', 'client.options.retryDelayOnFailover', 'client.options.maxRedirections']
+ * ```
  */
 export function clusterClientIssues(client: unknown, timeoutMs: number): ConfigIssue[] {
 	if (!isClusterClient(client)) return [];

@@ -93,7 +93,15 @@ function sleep(ms: number): Promise<void> {
 
 class Cancelled extends Error {}
 
-/** @internal executes scripts for the Redis backend; see the file comment. */
+/**
+ * @internal executes scripts for the Redis backend; see the file comment.
+ *
+ * @example
+ * ```ts
+ * const runner = new ScriptRunner(client, 250, resolveDurability(undefined, true))
+ * await runner.run(lua.LOGOUT, 'logout', [familyKey], [base, fid, denyMs, '', 0])
+ * ```
+ */
 export class ScriptRunner {
 	readonly #client: Client;
 	readonly #timeoutMs: number;
@@ -106,6 +114,11 @@ export class ScriptRunner {
 	#offset: number | undefined;
 	#offsetAt = 0;
 
+	/**
+	 * @param client - the ioredis client (`Redis` or `Cluster`).
+	 * @param timeoutMs - the call timeout, ms.
+	 * @param durability - which writes wait for replicas.
+	 */
 	constructor(client: Client, timeoutMs: number, durability: DurabilitySettings) {
 		this.#client = client;
 		this.#timeoutMs = timeoutMs;
@@ -163,6 +176,7 @@ export class ScriptRunner {
 	/**
 	 * Checks the client once (clock offset, plain client on a cluster node).
 	 *
+	 * @returns once the check passed.
 	 * @throws {StoreConfigError} `ERR_STORE_CONFIG_INVALID` for a plain client on a cluster node.
 	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis does not answer in time.
 	 */
@@ -184,6 +198,11 @@ export class ScriptRunner {
 	/**
 	 * Runs `lua` with `keys` and `args` for `op` (the store call's name).
 	 *
+	 * @param lua - the script body (wrapped here for writes).
+	 * @param op - the store call (`login`, `rotate`, `logout`, `revokeSession`, `logoutAll`,
+	 *   `listSessions`, `isRevoked`, `denyJti`, `denySid`, `pepper`): decides record, deadline, WAIT.
+	 * @param keys - the script's KEYS.
+	 * @param args - the script's ARGV.
 	 * @returns the script's reply.
 	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` on timeout, connection failure,
 	 *   a late attempt or a missing replica acknowledgement.
