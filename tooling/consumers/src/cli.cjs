@@ -4,7 +4,7 @@ const cli = require("@xshl/cli");
 const cliErrors = require("@xshl/cli/errors");
 const cliPkg = require("@xshl/cli/package.json");
 
-(async () => {
+async function main() {
 	let out = "";
 	const io = { ...cli.nodeIO(), stdout: (t) => (out += t), stderr: () => {} };
 	assert.equal(await cli.run(["--help"], io), 0);
@@ -17,4 +17,9 @@ const cliPkg = require("@xshl/cli/package.json");
 	assert.equal(cli.CliError, cliErrors.CliError);
 	assert.equal(cliPkg.bin.xshl, "./dist/bin.js");
 	console.log("ok");
-})();
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exitCode = 1;
+});
