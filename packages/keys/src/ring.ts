@@ -104,6 +104,10 @@ export class KeyRing extends Emitter<KeyRingEvents> {
 	 *   anything around it, a public-only JWK, RSA below 2048 or above 8192 bits, an even or
 	 *   over-long RSA exponent, a kid that is not the key's thumbprint, a duplicate kid, or no
 	 *   active signing key.
+	 * @example
+	 * ```ts
+	 * const ring = await KeyRing.restore(JSON.parse(await secrets.get('ring')), { graceMs: 86_400_000 })
+	 * ```
 	 */
 	static async restore(snapshot: KeyRingSnapshot, options?: KeyRingOptions): Promise<KeyRing> {
 		const o = resolveRingOptions(options);
@@ -461,6 +465,10 @@ export class KeyRing extends Emitter<KeyRingEvents> {
 	 * @returns the snapshot; load it with {@link KeyRing.restore}.
 	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` when the keys were generated with
 	 *   `extractable: false`.
+	 * @example
+	 * ```ts
+	 * await secrets.put('ring', JSON.stringify(await ring.snapshot({ format: 'pem' })))
+	 * ```
 	 */
 	async snapshot(options?: { format?: "jwk" | "pem" }): Promise<KeyRingSnapshot> {
 		const format = options?.format ?? "jwk";
