@@ -119,8 +119,15 @@ export function clientChecks(shared: SharedCluster): void {
 		it("durable revocations (the Cluster default) fail closed while the replica is paused; non-durable ones do not wait", async () => {
 			const prefix = randomPrefix("durable");
 			const client = await cluster.ready();
-			const durable = new RedisStore({ client, prefix, pepper: PEPPER });
-			const relaxed = new RedisStore({ client, prefix, pepper: PEPPER, durability: false });
+			// a 1 s call timeout: only the 100 ms WAIT may fail here, not a busy machine
+			const durable = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: 1000 });
+			const relaxed = new RedisStore({
+				client,
+				prefix,
+				pepper: PEPPER,
+				timeoutMs: 1000,
+				durability: false,
+			});
 			const login = await durable.login({ sub: "dora", trace: "T", sid: "d1" });
 			const slot = Number(
 				await client.call("CLUSTER", "KEYSLOT", `{u:${login.familyId.slice(0, 16)}}`),

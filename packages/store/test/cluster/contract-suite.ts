@@ -37,18 +37,26 @@ async function dumpCluster(admin: Cluster, prefix: string): Promise<string> {
 	return parts.join("\n");
 }
 
-/** The whole contract suite on the shared cluster; `peer()` is a second Cluster client. */
+/** The whole contract suite on the shared cluster; `peer()` stores use a second Cluster client. */
 export function clusterContract(shared: SharedCluster): void {
 	describe("RedisStore on a Redis Cluster (3 primaries, 3 replicas)", () => {
 		let cluster: TestCluster;
 		let admin: Cluster;
+		// two clients, each with its own connections: every store on one, every peer on the other
+		let one: Cluster;
+		let two: Cluster;
 		beforeAll(async () => {
 			cluster = shared.cluster as TestCluster;
 			admin = await cluster.ready();
+			one = await cluster.ready();
+			two = await cluster.ready();
 		});
 
-		async function make(prefix: string, options: StoreOptions = {}): Promise<RedisStore> {
-			const client = await cluster.ready();
+		async function make(
+			prefix: string,
+			options: StoreOptions = {},
+			client: Cluster = one,
+		): Promise<RedisStore> {
 			const store = new RedisStore({ ...options, client, prefix, timeoutMs: 2000 });
 			made.set(store, { prefix, options });
 			return store;
@@ -61,11 +69,11 @@ export function clusterContract(shared: SharedCluster): void {
 			async peer(store) {
 				const m = made.get(store);
 				if (m === undefined) throw new Error("unknown store");
-				return make(m.prefix, m.options);
+				return make(m.prefix, m.options, two);
 			},
-			// a real sleep, plus the 150 ms a call may take on six redis-servers sharing two
+			// a real sleep, plus the 300 ms a call may take on six redis-servers sharing two
 			// cores with other suites (a denylist TTL is set one call latency after it is computed)
-			advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 150)),
+			advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 300)),
 			async dump(store) {
 				return dumpCluster(admin, made.get(store)?.prefix as string);
 			},
