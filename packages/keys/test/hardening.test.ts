@@ -295,3 +295,48 @@ describe("RFC 9864 Ed25519 (issue 12 §2, keys side)", () => {
 		}
 	});
 });
+
+describe("cold starts on isolated-request runtimes (issue 12 §3)", () => {
+	it("workerd detected (WebSocketPair): three concurrent first lookups all succeed, each with its own fetch", async () => {
+		// @see issue 12 §3: on workerd and edge-runtime this was one success and two
+		// ERR_KEYS_UNAVAILABLE (reason "loading")
+		const g = globalThis as { WebSocketPair?: unknown };
+		g.WebSocketPair = class {};
+		try {
+			const srv = await startServer(json({ keys: [A.publicJwk] }));
+			try {
+				const ks = new RemoteKeySet({ name: "n", url: srv.url() });
+				const keys = await Promise.all([
+					ks.getKey({ kid: "a" }),
+					ks.getKey({ kid: "a" }),
+					ks.load().then(() => ks.getKey({ kid: "a" })),
+				]);
+				for (const k of keys) expect(k).toBeInstanceOf(CryptoKey);
+				// shareInflight defaulted to false: nobody awaited another request's fetch
+				expect(srv.requests).toBe(3);
+				ks.close();
+			} finally {
+				await srv.close();
+			}
+		} finally {
+			delete g.WebSocketPair;
+		}
+	});
+
+	it("control: on Node the same three lookups share one fetch", async () => {
+		const srv = await startServer(json({ keys: [A.publicJwk] }));
+		try {
+			const ks = new RemoteKeySet({ name: "n", url: srv.url() });
+			const keys = await Promise.all([
+				ks.getKey({ kid: "a" }),
+				ks.getKey({ kid: "a" }),
+				ks.load().then(() => ks.getKey({ kid: "a" })),
+			]);
+			for (const k of keys) expect(k).toBeInstanceOf(CryptoKey);
+			expect(srv.requests).toBe(1);
+			ks.close();
+		} finally {
+			await srv.close();
+		}
+	});
+});
