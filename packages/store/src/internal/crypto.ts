@@ -259,8 +259,8 @@ export function sha256(data: Uint8Array<ArrayBuffer>): MaybePromise<Uint8Array<A
 
 /** SHA-256 of a text, base64url (43 chars). What the store keeps instead of a token. */
 export function hashText(text: string): MaybePromise<string> {
-	const d = P.sha256(utf8(text));
-	return d instanceof Promise ? d.then(b64url) : b64url(d);
+	if (NODE !== undefined) return NODE.createHash("sha256").update(text, "utf8").digest("base64url");
+	return Promise.resolve(WEB_PRIMITIVES.sha256(utf8(text))).then(b64url);
 }
 
 export function hmacKey(secret: Uint8Array<ArrayBuffer>): Key {
