@@ -43,6 +43,10 @@ beforeAll(async () => {
 		"/hostile.json": json({ keys: [withPrivate, smallRsa] }),
 		"/bad.json": json("{ not json"),
 		"/huge.json": json({ keys: good.keys, pad: "x".repeat(200_000) }),
+		"/short.json": json(good, { "cache-control": "max-age=5" }),
+		"/long.json": json(good, { "cache-control": "max-age=999999" }),
+		"/aged.json": json(good, { "cache-control": "max-age=300", age: "100" }),
+		"/none.json": json(good),
 		"/hang.json": () => {
 			// accepts the request and never answers: only the key set's timeout ends it
 		},
@@ -101,6 +105,17 @@ describe("jwks check", () => {
 		expect(report.ok).toBe(true);
 		expect(report.ttl?.freshMs).toBe(600_000);
 		expect(report.responses[0]?.headers["content-type"]).toBe("application/jwk-set+json");
+	});
+
+	it.each([
+		["/short.json", 60_000, "max-age=5 is raised to the 60 s minimum"],
+		["/long.json", 86_400_000, "max-age=999999 is cut to the 24 h maximum"],
+		["/aged.json", 200_000, "Age: 100 is taken off max-age=300"],
+		["/none.json", 600_000, "no cache headers: the 10 min default"],
+	])("the TTL that would apply: %s → %d ms (%s)", async (path, freshMs) => {
+		const report = await checkJwks({ url: url(path) });
+		expect(report.ok).toBe(true);
+		expect(report.ttl?.freshMs).toBe(freshMs);
 	});
 
 	it("hostile keys beside good ones: private members and a 1024-bit RSA key are rejected with the reason, exit 1", async () => {
