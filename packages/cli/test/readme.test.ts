@@ -11,4 +11,10 @@ describe("README", () => {
 		);
 		expect(table).toBe(["| Code | Status | Meaning |", "|---|---|---|", ...rows].join("\n"));
 	});
+
+	it("quotes examples/programmatic.mjs verbatim", () => {
+		const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+		const example = readFileSync(new URL("../examples/programmatic.mjs", import.meta.url), "utf8");
+		expect(readme).toContain(`\`\`\`js\n${example}\`\`\``);
+	});
 });
