@@ -1,18 +1,16 @@
 // A real Redis Cluster started by the tests: six `redis-server` processes (three primaries,
 // three replicas) on free loopback ports in a temp dir, no persistence, a short node timeout.
-// `startCluster()` resolves once every node reports `cluster_state:ok`, knows all six nodes
+// Built with CLUSTER MEET / ADDSLOTSRANGE / REPLICATE over ioredis: only `redis-server` is
+// needed. `startCluster()` resolves once every node reports `cluster_state:ok`, knows all six nodes
 // and every replica's link to its primary is up; `stop()` kills them and removes the dir.
 // Locally a missing `redis-server` skips the cluster files; under CI=true they FAIL.
-import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Cluster, type ClusterOptions, Redis } from "ioredis";
 import { IN_CI } from "../redis-helpers";
-
-const run = promisify(execFile);
 
 /** `cluster-node-timeout` of the test cluster, ms. */
 export const NODE_TIMEOUT_MS = 1000;
@@ -70,15 +68,13 @@ export interface SharedCluster {
 	cluster: TestCluster | undefined;
 }
 
-/** Whether this machine can run the cluster tests (`redis-server` and `redis-cli` on PATH). */
-export const HAS_REDIS_SERVER: boolean =
-	spawnSync("redis-server", ["--version"]).status === 0 &&
-	spawnSync("redis-cli", ["--version"]).status === 0;
+/** Whether this machine can run the cluster tests (`redis-server` on PATH; nothing else). */
+export const HAS_REDIS_SERVER: boolean = spawnSync("redis-server", ["--version"]).status === 0;
 
 /** Skip locally without the binaries; under CI never skip (the tests then fail). */
 export function shouldSkipCluster(): boolean {
 	if (IN_CI || HAS_REDIS_SERVER) return false;
-	console.warn("[session-store] redis-server/redis-cli not found: cluster tests skipped");
+	console.warn("[session-store] redis-server not found: cluster tests skipped");
 	return true;
 }
 
@@ -108,11 +104,57 @@ function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function cli(port: number, ...args: string[]): Promise<string> {
-	const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
-		timeout: 5000,
+/** One admin command on one node over a short-lived connection (no redis-cli needed). */
+async function cli(port: number, ...args: (string | number)[]): Promise<string> {
+	const c = new Redis({
+		host: "127.0.0.1",
+		port,
+		lazyConnect: true,
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null,
+		connectTimeout: 1000,
+		commandTimeout: 3000,
 	});
-	return stdout;
+	c.on("error", () => undefined);
+	try {
+		await c.connect();
+		const [name, ...rest] = args;
+		return String(await c.call(String(name), ...rest));
+	} finally {
+		c.disconnect();
+	}
+}
+
+/**
+ * What `redis-cli --cluster create … --cluster-replicas 1` does: distinct config epochs, MEET,
+ * the 16 384 slots in three ranges on the first three nodes, each other node a replica.
+ */
+async function createCluster(ports: number[]): Promise<void> {
+	const ids = await Promise.all(ports.map((p) => cli(p, "CLUSTER", "MYID")));
+	for (const [i, p] of ports.entries()) await cli(p, "CLUSTER", "SET-CONFIG-EPOCH", i + 1);
+	const [first, ...rest] = ports as [number, ...number[]];
+	for (const p of rest) await cli(first, "CLUSTER", "MEET", "127.0.0.1", p);
+	const primaries = ports.slice(0, 3);
+	const size = Math.ceil(16_384 / primaries.length);
+	for (const [i, p] of primaries.entries()) {
+		const from = i * size;
+		const to = Math.min(16_383, from + size - 1);
+		await cli(p, "CLUSTER", "ADDSLOTSRANGE", from, to);
+	}
+	// a node can replicate a primary only once it knows it
+	for (let i = 0; i < 200; i++) {
+		const views = await Promise.all(ports.map((p) => cli(p, "CLUSTER", "NODES").catch(() => "")));
+		const known = views.every((v) => {
+			const lines = v.trim().split("\n");
+			return lines.length === ports.length && !v.includes("handshake") && !v.includes("noaddr");
+		});
+		if (known) break;
+		await sleep(50);
+	}
+	for (const [i, p] of ports.slice(3).entries()) {
+		await cli(p, "CLUSTER", "REPLICATE", ids[i] as string);
+	}
 }
 
 function alive(n: ClusterNode): boolean {
@@ -162,18 +204,7 @@ export async function startCluster(label: string): Promise<TestCluster> {
 			}
 			if (!ok) throw new Error(`redis-server on port ${n.port} did not start`);
 		}
-		await run(
-			"redis-cli",
-			[
-				"--cluster",
-				"create",
-				...nodes.map((n) => `127.0.0.1:${n.port}`),
-				"--cluster-replicas",
-				"1",
-				"--cluster-yes",
-			],
-			{ timeout: 30_000 },
-		);
+		await createCluster(nodes.map((n) => n.port));
 		const cluster: TestCluster = {
 			nodes,
 			seeds: nodes.map((n) => ({ host: "127.0.0.1", port: n.port })),
