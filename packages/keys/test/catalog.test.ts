@@ -1,10 +1,26 @@
-// The rows of ../shared/SECURITY-CATALOG.md this package answers for, one describe per row id
-// (KEY-10 runs in tls.test.ts with its certificate, RING-01..03 in ring.test.ts with the
-// ring), each with a valid control so a test that rejects everything fails.
+// The rows of ../shared/SECURITY-CATALOG.md this package answers for (ALG-06/07, HDR-01..06,
+// KEY-01..15, RING-01..03), one describe per row id, each with a valid control so a test that
+// rejects everything fails.
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { exportJWK, generateKeyPair, importPKCS8, jwtVerify, SignJWT } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import {
+	CompactEncrypt,
+	calculateJwkThumbprint,
+	compactDecrypt,
+	exportJWK,
+	generateKeyPair,
+	importPKCS8,
+	jwtVerify,
+	SignJWT,
+} from "jose";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+	KeysConfigError,
 	KeysUnavailableError,
 	LocalKeySet,
 	MultipleMatchingKeysError,
@@ -12,6 +28,14 @@ import {
 	RemoteKeySet,
 	type RemoteKeySetOptions,
 } from "../src/index";
+import { createNodeFetch } from "../src/node";
+import {
+	type EncryptionAlg,
+	jwkThumbprint,
+	KeyRing,
+	type KeyRingSnapshot,
+	type SigningAlg,
+} from "../src/ring";
 import {
 	clock,
 	deadUrl,
@@ -19,8 +43,10 @@ import {
 	json,
 	makeKey,
 	once,
+	PUBLIC_MEMBERS,
 	rejection,
 	sign,
+	signWith,
 	startServer,
 	type TestKey,
 	type TestServer,
@@ -681,6 +707,127 @@ describe("KEY-09: redirect", () => {
 	});
 });
 
+describe("KEY-10: TLS", () => {
+	let dir: string;
+	let cert: string;
+	let server: TestServer;
+	let plain: TestServer;
+
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), "xshl-keys-tls-"));
+		execFileSync(
+			"openssl",
+			[
+				"req",
+				"-x509",
+				"-newkey",
+				"ec",
+				"-pkeyopt",
+				"ec_paramgen_curve:P-256",
+				"-nodes",
+				"-keyout",
+				join(dir, "key.pem"),
+				"-out",
+				join(dir, "cert.pem"),
+				"-days",
+				"1",
+				"-subj",
+				"/CN=127.0.0.1",
+				"-addext",
+				"subjectAltName=IP:127.0.0.1",
+			],
+			{ stdio: "ignore" },
+		);
+		cert = readFileSync(join(dir, "cert.pem"), "utf8");
+		const tls = createServer({ key: readFileSync(join(dir, "key.pem")), cert });
+		server = await startServer(json({ keys: [A.publicJwk] }), tls, "https");
+		plain = await startServer(json({ keys: [A.publicJwk] }));
+	});
+
+	afterAll(async () => {
+		await server.close();
+		await plain.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it("refuses a self-signed certificate by default with a typed TLS error carrying the runtime's code", async () => {
+		const before = server.requests;
+		const ks = new RemoteKeySet({ name: "n", url: server.url() });
+		const e = await rejection(ks.load());
+		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
+		expect(e.cause.code).toBe("ERR_KEYS_TLS");
+		expect(e.cause.causeCode).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+		expect(e.cause.retryable).toBe(false);
+		expect(server.requests).toBe(before);
+		// the Node fetch without a CA refuses it too
+		const viaNode = new RemoteKeySet({ name: "n", url: server.url(), fetch: createNodeFetch() });
+		expect((await rejection(viaNode.load())).cause.causeCode).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+	});
+
+	it("accepts it with the custom CA (createNodeFetch from @xshl/keys/node) and verifies tokens", async () => {
+		const ks = new RemoteKeySet({
+			name: "n",
+			url: server.url(),
+			fetch: createNodeFetch({ ca: cert }),
+		});
+		await ks.load();
+		expect((await jwtVerify(await sign(A), ks.resolver)).payload.sub).toBe("u1");
+		expect(ks.stats().requests).toBe(1);
+	});
+
+	it("never follows https -> http, even to an allowed origin", async () => {
+		server.handler = (_req, res) => {
+			res.writeHead(302, { location: plain.url() });
+			res.end();
+		};
+		try {
+			const before = plain.requests;
+			const ks = new RemoteKeySet({
+				name: "n",
+				url: server.url("/redirect"),
+				fetch: createNodeFetch({ ca: cert }),
+				allowRedirectOrigins: [plain.origin],
+			});
+			const e = await rejection(ks.load());
+			expect(e.cause.code).toBe("ERR_KEYS_REDIRECT_REFUSED");
+			expect(e.cause.message).toBe("redirect from https to http refused");
+			expect(plain.requests).toBe(before);
+		} finally {
+			server.handler = json({ keys: [A.publicJwk] });
+		}
+	});
+
+	it("the insecure option works only under NODE_ENV=test and warns each time", async () => {
+		const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+		expect(process.env.NODE_ENV).toBe("test");
+		const ks = new RemoteKeySet({
+			name: "n",
+			url: server.url(),
+			fetch: createNodeFetch({ dangerouslyDisableTlsVerification: true }),
+		});
+		await ks.load();
+		expect(ks.get("a")).toBeInstanceOf(CryptoKey);
+		createNodeFetch({ dangerouslyDisableTlsVerification: true });
+		expect(warn).toHaveBeenCalledTimes(2);
+		expect(String(warn.mock.calls[0]![0])).toContain("TLS verification is DISABLED");
+		const saved = process.env.NODE_ENV;
+		process.env.NODE_ENV = "production";
+		try {
+			let error: unknown;
+			try {
+				createNodeFetch({ dangerouslyDisableTlsVerification: true });
+			} catch (e) {
+				error = e;
+			}
+			expect(error).toBeInstanceOf(KeysConfigError);
+			expect((error as KeysConfigError).issues[0]!.path).toBe("dangerouslyDisableTlsVerification");
+		} finally {
+			process.env.NODE_ENV = saved;
+		}
+		expect(warn).toHaveBeenCalledTimes(2);
+	});
+});
+
 describe("KEY-11: kid flood", () => {
 	it("KEY-11: 10 000 concurrent unknown kids on a cold cache -> exactly 1 fetch; after the cooldown exactly 1 more; good keys stay", async () => {
 		const s = await serve(json({ keys: [A.publicJwk] }));
@@ -849,5 +996,416 @@ describe("KEY-15: rotation pick-up", () => {
 		expect(e).toBeInstanceOf(NoMatchingKeyError);
 		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
 		expect(s.requests).toBe(3);
+	});
+});
+
+describe("RING-01: publish", () => {
+	it("the JWKS carries only public members, each kid is its RFC 7638 thumbprint, toJSON is public-only", async () => {
+		for (const signing of ["RS256", "ES256", "EdDSA"] as const) {
+			const ring = await KeyRing.generate({
+				signing,
+				encryption: signing === "RS256" ? "RSA-OAEP-256" : "ECDH-ES+A256KW",
+			});
+			for (const k of ring.jwks().keys) {
+				expect(Object.keys(k).sort()).toEqual(PUBLIC_MEMBERS[k.kty]);
+				const { kid, use, alg, ...material } = k;
+				expect(kid).toBe(await calculateJwkThumbprint(material as never, "sha256"));
+				expect(kid).toBe(await jwkThumbprint(k));
+			}
+			const text = JSON.stringify(ring);
+			for (const m of ["d", "p", "q", "dp", "dq", "qi", "k"]) expect(text).not.toContain(`"${m}":`);
+			expect(JSON.parse(text).active).toBe(ring.signingKey().kid);
+		}
+	});
+
+	it("RFC 7638 §3.1 vector", async () => {
+		const jwk = {
+			kty: "RSA",
+			n: "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+			e: "AQAB",
+			alg: "RS256",
+			kid: "2011-04-29",
+		};
+		expect(await jwkThumbprint(jwk)).toBe("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+	});
+
+	it("jwksResponse(): content type, cache headers, strong ETag and 304", async () => {
+		const ring = await KeyRing.generate({ signing: "ES256" });
+		const r = await ring.jwksResponse();
+		expect(r.status).toBe(200);
+		expect(JSON.parse(r.body)).toEqual(ring.jwks());
+		expect(r.headers["content-type"]).toBe("application/jwk-set+json");
+		expect(r.headers["cache-control"]).toBe(
+			"public, max-age=600, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		expect(r.headers.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+		expect(await ring.jwksResponse({ headers: { "if-none-match": r.headers.etag } })).toEqual({
+			status: 304,
+			headers: r.headers,
+			body: "",
+		});
+		expect(
+			(
+				await ring.jwksResponse({
+					headers: new Headers({ "if-none-match": `W/${r.headers.etag}` }),
+				})
+			).status,
+		).toBe(304);
+		expect((await ring.jwksResponse({ headers: { "if-none-match": '"other"' } })).status).toBe(200);
+		await ring.rotate();
+		expect((await ring.jwksResponse({ headers: { "if-none-match": r.headers.etag } })).status).toBe(
+			200,
+		);
+	});
+});
+
+describe("RING-02: rotation grace", () => {
+	it("the retired key verifies within the grace and is rejected after it; new tokens carry the new kid", async () => {
+		const c = clock();
+		const ring = await KeyRing.generate({ signing: "ES256", graceMs: 3_600_000, now: c.now });
+		const ks = ring.keySet("session_name");
+		const old = ring.signingKey().kid;
+		const next = ring.list().find((k) => k.use === "sig" && k.state === "next")!.kid;
+		const oldToken = await signWith(ring);
+		await ring.rotate();
+		expect(ring.signingKey().kid).toBe(next);
+		const newToken = await signWith(ring);
+		expect((await jwtVerify(newToken, ks.resolver)).protectedHeader.kid).toBe(next);
+		expect(
+			ring
+				.list()
+				.map((k) => [k.kid === old ? "old" : k.kid === next ? "new" : "fresh", k.use, k.state]),
+		).toEqual([
+			["new", "sig", "active"],
+			["fresh", "sig", "next"],
+			["old", "sig", "retired"],
+			["fresh", "enc", "active"],
+			["fresh", "enc", "next"],
+			["fresh", "enc", "retired"],
+		]);
+		c.advance(3_599_999);
+		expect((await jwtVerify(oldToken, ks.resolver)).protectedHeader.kid).toBe(old);
+		c.advance(1);
+		const e = await rejection(jwtVerify(oldToken, ks.resolver));
+		expect(e).toBeInstanceOf(NoMatchingKeyError);
+		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");
+		expect(ring.jwks().keys.map((k) => k.kid)).not.toContain(old);
+		expect((await jwtVerify(newToken, ks.resolver)).protectedHeader.kid).toBe(next);
+	});
+
+	it("rotate({ at }) schedules the switch: shared instances switch at that instant; max-age shrinks, then no-cache", async () => {
+		const c = clock();
+		const ring = await KeyRing.generate({ signing: "ES256", encryption: false, now: c.now });
+		const old = ring.signingKey().kid;
+		const next = ring.list().find((k) => k.state === "next")!.kid;
+		await ring.rotate({ at: c.t + 300_000 });
+		const copy = await KeyRing.restore(await ring.snapshot(), { now: c.now });
+		expect(ring.signingKey().kid).toBe(old);
+		expect(copy.signingKey().kid).toBe(old);
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe(
+			"public, max-age=300, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		c.advance(240_000);
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe("no-cache");
+		c.advance(60_000);
+		expect(ring.signingKey().kid).toBe(next);
+		expect(copy.signingKey().kid).toBe(next);
+		expect(ring.list().find((k) => k.kid === old)!.state).toBe("retired");
+		expect((await ring.jwksResponse()).headers["cache-control"]).toBe(
+			"public, max-age=600, stale-while-revalidate=60, stale-if-error=86400",
+		);
+		await expect(ring.rotate({ at: Number.NaN })).rejects.toMatchObject({
+			code: "ERR_KEYS_CONFIG_INVALID",
+		});
+	});
+
+	it("a token signed by the ring verifies through a RemoteKeySet served from the ring's JWKS, before and after rotate()", async () => {
+		const ring = await KeyRing.generate({ signing: "RS256" });
+		const s = await startServer((req, res) => {
+			void ring.jwksResponse({ headers: req.headers }).then((r) => {
+				res.writeHead(r.status, r.headers);
+				res.end(r.body);
+			});
+		});
+		servers.push(s);
+		const c = clock();
+		const ks = new RemoteKeySet({
+			name: "session_name",
+			url: s.url(),
+			now: c.now,
+			random: () => 0.5,
+		});
+		await ks.load();
+		const before = await signWith(ring);
+		expect(
+			(await jwtVerify(before, ks.resolver, { algorithms: ks.algorithms("sig") })).payload.sub,
+		).toBe("u1");
+		await ring.rotate();
+		const after = await signWith(ring);
+		// the new active key was already published as "next": no refetch needed
+		expect(
+			(await jwtVerify(after, ks.resolver, { algorithms: ks.algorithms("sig") })).payload.sub,
+		).toBe("u1");
+		expect((await jwtVerify(before, ks.resolver)).payload.sub).toBe("u1");
+		expect(s.requests).toBe(1);
+		// the next refresh sees the new next key; an unchanged ring answers 304
+		c.advance(600_000);
+		await ks.load();
+		expect(
+			ks
+				.jwks()
+				.keys.map((k) => k.kid)
+				.sort(),
+		).toEqual(
+			ring
+				.jwks()
+				.keys.map((k) => k.kid)
+				.sort(),
+		);
+		await ks.load();
+		expect(ks.stats().notModified).toBe(1);
+		ks.close();
+	});
+});
+
+describe("RING-03: generation/import", () => {
+	it.each([
+		["RS256", "RSA", undefined, 256],
+		["PS256", "RSA", undefined, 256],
+		["ES256", "EC", "P-256", 0],
+		["EdDSA", "OKP", "Ed25519", 0],
+	] as [SigningAlg, string, string | undefined, number][])(
+		"%s signing keys: kty %s, crv %s, RSA modulus of %i bytes; tokens verify through keySet()",
+		async (alg, kty, crv, modulusBytes) => {
+			const ring = await KeyRing.generate({ signing: alg, encryption: false });
+			const { keys } = ring.jwks();
+			expect(keys).toHaveLength(2); // active + next
+			for (const k of keys) {
+				expect(k.kty).toBe(kty);
+				expect(k.crv).toBe(crv);
+				expect(k.alg).toBe(alg);
+				expect(k.use).toBe("sig");
+				if (kty === "RSA") expect(Buffer.from(k.n!, "base64url").length).toBe(modulusBytes);
+			}
+			const ks = ring.keySet("session_name");
+			await ks.load();
+			const token = await signWith(ring);
+			const { protectedHeader } = await jwtVerify(token, ks.resolver, {
+				algorithms: ks.algorithms("sig"),
+			});
+			expect(protectedHeader).toEqual({ alg, kid: ring.signingKey().kid });
+			// an Ed25519 key verifies under both of its names (RFC 9864)
+			expect(ks.algorithms("sig")).toEqual(alg === "EdDSA" ? ["Ed25519", "EdDSA"] : [alg]);
+		},
+	);
+
+	it.each([
+		["RSA-OAEP-256", "P-256", "RSA", undefined],
+		["ECDH-ES+A256KW", "P-256", "EC", "P-256"],
+		["ECDH-ES+A256KW", "X25519", "OKP", "X25519"],
+	] as [EncryptionAlg, "P-256" | "X25519", string, string | undefined][])(
+		"%s (%s) encryption keys: kty %s crv %s; a JWE to encryptionKey() decrypts with decryptionKeys()",
+		async (alg, curve, kty, crv) => {
+			const ring = await KeyRing.generate({
+				signing: "ES256",
+				encryption: alg,
+				encryptionCurve: curve,
+			});
+			const enc = ring.encryptionKey()!;
+			expect(enc.alg).toBe(alg);
+			const published = ring.jwks().keys.filter((k) => k.use === "enc");
+			expect(published).toHaveLength(2);
+			for (const k of published) {
+				expect(k.kty).toBe(kty);
+				expect(k.crv).toBe(crv);
+			}
+			const jwe = await new CompactEncrypt(new TextEncoder().encode("hello"))
+				.setProtectedHeader({ alg, enc: "A256GCM", kid: enc.kid })
+				.encrypt(enc.publicKey);
+			const dk = ring.decryptionKeys().find((d) => d.kid === enc.kid)!;
+			const { plaintext } = await compactDecrypt(jwe, dk.privateKey);
+			expect(new TextDecoder().decode(plaintext)).toBe("hello");
+			// the ring's decryption resolver picks the key by the JWE header
+			expect(
+				new TextDecoder().decode((await compactDecrypt(jwe, ring.decryptionResolver)).plaintext),
+			).toBe("hello");
+			await ring.rotate();
+			expect(
+				new TextDecoder().decode((await compactDecrypt(jwe, ring.decryptionResolver)).plaintext),
+			).toBe("hello");
+			const other = await new CompactEncrypt(new TextEncoder().encode("x"))
+				.setProtectedHeader({ alg, enc: "A256GCM", kid: "unknown" })
+				.encrypt(enc.publicKey);
+			await expect(compactDecrypt(other, ring.decryptionResolver)).rejects.toMatchObject({
+				code: "ERR_KEYS_NO_MATCHING_KEY",
+			});
+			// the verifier view hands out the recipient key by kid
+			expect(await ring.keySet("n").getKey({ kid: enc.kid, use: "enc" })).toBe(enc.publicKey);
+		},
+	);
+
+	it("refuses invalid options (CFG)", async () => {
+		for (const bad of [
+			{ signing: "HS256" },
+			{ signing: "ES256", encryption: "RSA1_5" },
+			{ signing: "RS256", modulusLength: 1024 },
+			{ signing: "ES256", graceMs: -1 },
+		]) {
+			const e = await rejection(KeyRing.generate(bad as never));
+			expect(e).toBeInstanceOf(KeysConfigError);
+			expect(e.code).toBe("ERR_KEYS_CONFIG_INVALID");
+		}
+	});
+
+	it.each(["jwk", "pem"] as const)(
+		"round-trips through snapshot({format:%s}) with the same kids and schedule",
+		async (format) => {
+			const c = clock();
+			const ring = await KeyRing.generate({
+				signing: "EdDSA",
+				encryption: "RSA-OAEP-256",
+				now: c.now,
+			});
+			await ring.rotate();
+			const exported = await ring.snapshot({ format });
+			expect(exported.version).toBe(1);
+			expect(exported.keys).toHaveLength(6);
+			if (format === "pem")
+				expect(exported.keys[0]!.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+			const copy = await KeyRing.restore(JSON.parse(JSON.stringify(exported)) as KeyRingSnapshot, {
+				now: c.now,
+			});
+			expect(copy.list()).toEqual(ring.list());
+			expect(copy.jwks()).toEqual(ring.jwks());
+			const token = await signWith(copy);
+			expect((await jwtVerify(token, ring.keySet("n").resolver)).protectedHeader.kid).toBe(
+				ring.signingKey().kid,
+			);
+		},
+	);
+
+	it("refuses an encrypted PEM, a PEM with junk around it, PKCS#1, a public JWK, RSA-1024, a wrong kid and a duplicate (CFG)", async () => {
+		const ring = await KeyRing.generate({ signing: "RS256", encryption: false });
+		const good = await ring.snapshot({ format: "pem" });
+		const first = good.keys[0]!;
+		const pem = first.privateKey as string;
+		const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+		const weak = generateKeyPairSync("rsa", { modulusLength: 1024 });
+		const cases: [string, KeyRingSnapshot][] = [
+			[
+				"encrypted PEM is not supported",
+				{
+					version: 1,
+					keys: [
+						{
+							...first,
+							privateKey: rsa.privateKey.export({
+								type: "pkcs8",
+								format: "pem",
+								cipher: "aes-256-cbc",
+								passphrase: "x",
+							}) as string,
+						},
+					],
+				},
+			],
+			[
+				"exactly one PKCS#8 PEM block",
+				{ version: 1, keys: [{ ...first, privateKey: `${pem}trailing junk` }] },
+			],
+			[
+				"exactly one PKCS#8 PEM block",
+				{ version: 1, keys: [{ ...first, privateKey: `junk\n${pem}` }] },
+			],
+			[
+				"exactly one PKCS#8 PEM block",
+				{
+					version: 1,
+					keys: [
+						{
+							...first,
+							privateKey: rsa.privateKey.export({ type: "pkcs1", format: "pem" }) as string,
+						},
+					],
+				},
+			],
+			[
+				"has no private part",
+				{ version: 1, keys: [{ ...first, privateKey: { ...ring.jwks().keys[0] } }] },
+			],
+			[
+				"RSA key is 1024 bits, at least 2048 required",
+				{
+					version: 1,
+					keys: [
+						{
+							...first,
+							privateKey: weak.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+						},
+					],
+				},
+			],
+			[
+				"kid is not the RFC 7638 thumbprint",
+				{ version: 1, keys: [{ ...first, kid: "chosen-by-attacker" }] },
+			],
+			["duplicate kid", { version: 1, keys: [first, first] }],
+			["no active signing key", { version: 1, keys: [good.keys[1]!] }],
+			["use enc does not fit alg RS256", { version: 1, keys: [{ ...first, use: "enc" }] }],
+			["invalid key ring snapshot", { version: 2, keys: [first] } as never],
+		];
+		for (const [message, exported] of cases) {
+			const e = await rejection(KeyRing.restore(exported));
+			expect(e).toBeInstanceOf(KeysConfigError);
+			expect(e.code).toBe("ERR_KEYS_CONFIG_INVALID");
+			expect(e.message).toContain(message);
+			expect(e.message).not.toContain("MII");
+		}
+		expect((await KeyRing.restore(good)).signingKey().kid).toBe(ring.signingKey().kid);
+	});
+
+	it("a private JWK given to a verify-only LocalKeySet is refused (CFG), as are oct keys", async () => {
+		const ring = await KeyRing.generate({ signing: "ES256", encryption: false });
+		const priv = (await ring.snapshot()).keys[0]!.privateKey as Record<string, unknown>;
+		expect(() => new LocalKeySet({ name: "n", jwks: { keys: [priv] } })).toThrow(KeysConfigError);
+		let error: unknown;
+		try {
+			new LocalKeySet({
+				name: "n",
+				jwks: { keys: [ring.jwks().keys[0], { kty: "oct", k: "c2VjcmV0" }] },
+			});
+		} catch (e) {
+			error = e;
+		}
+		// a test that cannot fail is a defect: the constructor must throw
+		expect(error).toBeInstanceOf(KeysConfigError);
+		expect((error as KeysConfigError).issues).toEqual([
+			{ path: "jwks.keys.1", message: "symmetric (oct) keys are never accepted" },
+		]);
+	});
+
+	it("a ring generated with extractable:false cannot be exported (CFG)", async () => {
+		const ring = await KeyRing.generate({
+			signing: "ES256",
+			encryption: false,
+			extractable: false,
+		});
+		const e = await rejection(ring.snapshot());
+		expect(e.code).toBe("ERR_KEYS_CONFIG_INVALID");
+	});
+
+	it("signingKey() on a ring whose active key was removed throws ERR_KEYS_RING_EMPTY", async () => {
+		const c = clock();
+		const ring = await KeyRing.generate({ signing: "ES256", encryption: false, now: c.now });
+		const exported = await ring.snapshot();
+		const active = exported.keys.find((k) => k.activateAt !== undefined)!;
+		const imported = await KeyRing.restore(
+			{ version: 1, keys: [{ ...active, retireAt: c.t + 10, removeAt: c.t + 20 }] },
+			{ now: c.now },
+		);
+		c.advance(10);
+		expect(() => imported.signingKey()).toThrow(
+			expect.objectContaining({ code: "ERR_KEYS_RING_EMPTY" }),
+		);
 	});
 });
