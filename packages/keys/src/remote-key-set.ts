@@ -129,7 +129,8 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 	}
 
 	/**
-	 * Fetch the JWKS now (single-flight: joins a fetch already in flight).
+	 * Fetch the JWKS now (single-flight: joins a fetch already in flight, or, with
+	 * `shareInflight: false`, makes its own).
 	 *
 	 * @param options - `background: true` starts the fetch and returns at once (failures go
 	 *   to `refreshError` events).
