@@ -78,6 +78,19 @@ describe("keys generate", () => {
 	});
 });
 
+describe("keys generate: an unwritable --out", () => {
+	it("a missing directory: ERR_CLI_INPUT_INVALID with the errno, exit 1", async () => {
+		const out = join(await tmp(), "missing", "ring.json");
+		await expect(generateKeys({ alg: "ES256", out })).rejects.toMatchObject({
+			code: "ERR_CLI_INPUT_INVALID",
+			message: `cannot write ${out}: ENOENT`,
+		});
+		const m = memoryIO();
+		expect(await run(["keys", "generate", "--alg", "ES256", "--out", out], m.io)).toBe(1);
+		expect(m.err()).toBe(`xshl: cannot write ${out}: ENOENT (ERR_CLI_INPUT_INVALID)\n`);
+	});
+});
+
 describe("keys rotate and keys jwks", () => {
 	it("rotate: the next key becomes active, the old one is retired and still published", async () => {
 		const out = join(await tmp(), "ring.json");

@@ -1,6 +1,6 @@
 // Ring snapshots on disk: read, restore, write with mode 0600.
 import { constants } from "node:fs";
-import { chmod, open, readFile, rename, stat } from "node:fs/promises";
+import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { KeyRing, type KeyRingSnapshot } from "@xshl/keys/ring";
 import { CliFileExistsError, CliInputInvalidError } from "../errors";
 
@@ -77,12 +77,23 @@ export async function writeSecretFile(path: string, text: string, replace: boole
 		);
 	}
 	try {
-		await handle.writeFile(text, "utf8");
-		await handle.sync();
-	} finally {
-		await handle.close();
+		try {
+			await handle.writeFile(text, "utf8");
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		// the umask may have narrowed the mode further; never wider than 0600
+		await chmod(target, 0o600);
+		if (replace) await rename(target, path);
+	} catch (e) {
+		// never leave a partial secret behind
+		await unlink(target).catch(() => {});
+		throw new CliInputInvalidError(
+			`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+			{
+				cause: e,
+			},
+		);
 	}
-	// the umask may have narrowed the mode further; never wider than 0600
-	await chmod(target, 0o600);
-	if (replace) await rename(target, path);
 }
