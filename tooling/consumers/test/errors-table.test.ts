@@ -56,7 +56,7 @@ describe("README error tables (errors-table.mjs --check)", () => {
 describe("errors-table.mjs on a scratch tree", () => {
 	let tree = "";
 	const readme = (name: string) => join(tree, "packages", name, "README.md");
-	const pkg = (name: string, registry: string, text: string) => {
+	const pkg = (name: string, registry: string | undefined, text: string) => {
 		const dir = join(tree, "packages", name);
 		mkdirSync(join(dir, "dist"), { recursive: true });
 		writeFileSync(
@@ -64,12 +64,12 @@ describe("errors-table.mjs on a scratch tree", () => {
 			JSON.stringify({
 				name: `@scratch/${name}`,
 				type: "module",
-				exports: {
-					"./errors": { import: { types: "./dist/errors.d.ts", default: "./dist/errors.js" } },
-				},
+				exports: registry
+					? { "./errors": { import: { types: "./dist/errors.d.ts", default: "./dist/errors.js" } } }
+					: { ".": "./dist/index.js" },
 			}),
 		);
-		writeFileSync(join(dir, "dist", "errors.js"), registry);
+		if (registry) writeFileSync(join(dir, "dist", "errors.js"), registry);
 		writeFileSync(join(dir, "README.md"), text);
 	};
 	const wrong =
@@ -83,6 +83,8 @@ describe("errors-table.mjs on a scratch tree", () => {
 			wrong,
 		);
 		pkg("legacy", 'export const Y_ERROR_CODES = { ERR_Y_ONE: "One." };\n', wrong);
+		// no ./errors entry: a package with no errors of its own, so a table without rows
+		pkg("noerrors", undefined, wrong);
 		pkg(
 			"unmarked",
 			'export const Z_ERROR_CODES = { ERR_Z: { status: 400, meaning: "Z." } };\n',
@@ -104,6 +106,11 @@ describe("errors-table.mjs on a scratch tree", () => {
 			],
 			["@scratch/legacy", "skipped", "Y_ERROR_CODES is not a { status, meaning } registry yet"],
 			[
+				"@scratch/noerrors",
+				"differs",
+				"README table differs from no ./errors entry (no rows): run node tooling/scripts/errors-table.mjs",
+			],
+			[
 				"@scratch/unmarked",
 				"skipped",
 				"README has no <!-- errors:start --> … <!-- errors:end --> markers",
@@ -120,5 +127,12 @@ describe("errors-table.mjs on a scratch tree", () => {
 		const again = run(["--check", "--root", tree, "converted"]);
 		expect([again.status, again.results[0]?.status]).toEqual([0, "ok"]);
 		expect(readFileSync(readme("legacy"), "utf8")).toBe(wrong);
+	});
+
+	it("writes a table without rows for a package without an ./errors entry", () => {
+		expect(run(["--root", tree, "noerrors"]).results[0]?.status).toBe("written");
+		expect(readFileSync(readme("noerrors"), "utf8")).toBe(
+			"# x\n\n## Errors\n\n<!-- errors:start -->\n| Code | Status | Meaning |\n|---|---|---|\n<!-- errors:end -->\n\n## Security\n",
+		);
 	});
 });
