@@ -23,6 +23,8 @@ export interface RotatedKey {
 	retired: string;
 	/** The kid that is now active. */
 	active: string;
+	/** The new next kid, published now and active at the following rotation. */
+	next: string;
 }
 
 /** What {@link rotateKeys} did. */
@@ -36,11 +38,14 @@ export interface RotateKeysReport extends RingDescription {
 /**
  * Restores the ring from `in`, rotates it (the published next key becomes active, the active
  * one is retired and stays published for the grace, a new next key is generated) and
- * replaces the file atomically with mode 0600.
+ * replaces the file atomically with mode 0600. The switches come from the ring's `rotate`
+ * event.
  *
  * @param options - see {@link RotateKeysOptions}.
  * @returns the switch per use and the ring's public description.
  * @throws CliInputInvalidError `ERR_CLI_INPUT_INVALID` when `in` cannot be read or is not a ring snapshot.
+ * @throws KeyRingRotationTooSoonError `ERR_KEYS_ROTATION_TOO_SOON` when the ring's previous
+ *   switch is less than `KeyRing`'s `minRotationIntervalMs` (1 h) ago; the file is unchanged.
  * @example
  * ```ts
  * import { rotateKeys } from '@xshl/cli'
@@ -49,15 +54,15 @@ export interface RotateKeysReport extends RingDescription {
  */
 export async function rotateKeys(options: RotateKeysOptions): Promise<RotateKeysReport> {
 	const ring = await readRing(options.in);
-	const active = (use: "sig" | "enc"): string | undefined =>
-		ring.list().find((k) => k.use === use && k.state === "active")?.kid;
-	const before = { sig: active("sig"), enc: active("enc") };
-	await ring.rotate();
 	const rotated: RotatedKey[] = [];
-	for (const use of ["sig", "enc"] as const) {
-		const was = before[use];
-		const now = active(use);
-		if (was !== undefined && now !== undefined) rotated.push({ use, retired: was, active: now });
+	const off = ring.on("rotate", (event) => {
+		for (const r of event.rotations)
+			rotated.push({ use: r.use, retired: r.retiredKid, active: r.activeKid, next: r.nextKid });
+	});
+	try {
+		await ring.rotate();
+	} finally {
+		off();
 	}
 	await writeSecretFile(options.in, `${JSON.stringify(await snapshotRing(ring), null, 2)}\n`, true);
 	return { file: options.in, rotated, ...describeRing(ring) };

@@ -97,7 +97,9 @@ describe("keys rotate and keys jwks", () => {
 		const generated = await generateKeys({ alg: "ES256", out });
 		const [active, next] = generated.keys;
 		const report = await rotateKeys({ in: out });
-		expect(report.rotated).toEqual([{ use: "sig", retired: active!.kid, active: next!.kid }]);
+		expect(report.rotated).toEqual([
+			{ use: "sig", retired: active!.kid, active: next!.kid, next: report.keys[1]!.kid },
+		]);
 		expect(report.keys.map((k) => [k.kid, k.state])).toEqual([
 			[next!.kid, "active"],
 			[report.keys[1]!.kid, "next"],
@@ -111,6 +113,20 @@ describe("keys rotate and keys jwks", () => {
 		expect(await run(["keys", "jwks", "--in", out], m.io)).toBe(0);
 		expect(JSON.parse(m.out())).toEqual(report.jwks);
 		expect(m.err()).not.toContain("chmod");
+	});
+
+	it("a second rotation within KeyRing's 1 h minimum: ERR_KEYS_ROTATION_TOO_SOON, exit 1, the file unchanged", async () => {
+		const out = join(await tmp(), "ring.json");
+		await generateKeys({ alg: "ES256", out });
+		await rotateKeys({ in: out });
+		const before = await readFile(out, "utf8");
+		await expect(rotateKeys({ in: out })).rejects.toMatchObject({
+			code: "ERR_KEYS_ROTATION_TOO_SOON",
+		});
+		const m = memoryIO();
+		expect(await run(["keys", "rotate", "--in", out], m.io)).toBe(1);
+		expect(m.err()).toMatch(/ \(ERR_KEYS_ROTATION_TOO_SOON\)\n$/);
+		expect(await readFile(out, "utf8")).toBe(before);
 	});
 
 	it("jwks warns when the snapshot is readable by others", async () => {
