@@ -6,33 +6,7 @@
  * @module
  */
 
-export type {
-	ConfigIssue,
-	KeysErrorCode,
-	KeysErrorOptions,
-	KeysErrors,
-	NoMatchReason,
-	UnavailableReason,
-} from "./errors";
-export {
-	KEYS_ERROR_CODES,
-	KeyRingEmptyError,
-	KeyRingRotationTooSoonError,
-	KeysConfigError,
-	KeysContentTypeError,
-	KeysError,
-	KeysFetchError,
-	KeysFetchTimeoutError,
-	KeysHttpStatusError,
-	KeysJwksInvalidError,
-	KeysNetworkError,
-	KeysRedirectError,
-	KeysResponseTooLargeError,
-	KeysTlsError,
-	KeysUnavailableError,
-	MultipleMatchingKeysError,
-	NoMatchingKeyError,
-} from "./errors";
+export * from "./errors";
 export type { KeySetEvents, KeySetEventType, KeySetListener } from "./events";
 export type { FetchLike } from "./internal/http";
 export { MAX_PUBLISHED_KEYS } from "./limits";
@@ -48,14 +22,4 @@ export type {
 	KeySetState,
 	RemoteKeySetStats,
 } from "./remote-key-set-types";
-export type {
-	KeyGetOptions,
-	KeyQuery,
-	KeySet,
-	KeySetLoadOptions,
-	KeyUse,
-	PublicJwk,
-	PublicJwks,
-	RejectedKey,
-	ResolverHeader,
-} from "./types";
+export * from "./types";
