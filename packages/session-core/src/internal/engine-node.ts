@@ -365,20 +365,20 @@ export function nodeEngine(
 		return true;
 	}
 
+	/** The key set's key (or the HMAC secret, as is), as jose would await it; errors mapped. */
 	function resolve(
 		h: Record<string, unknown>,
 		parts: { payload: string; protected: string; signature: string },
-	): Promise<unknown> {
-		if (hmacSecret !== undefined && (h.alg as string).startsWith("HS")) {
-			return Promise.resolve(hmacSecret);
-		}
+	): unknown {
+		if (hmacSecret !== undefined && (h.alg as string).startsWith("HS")) return hmacSecret;
 		try {
-			return keys.resolver(h as { kid?: string; alg?: string }, parts).then(undefined, (e) => {
-				throw keySetError(e);
-			});
+			return keys.resolver(h as { kid?: string; alg?: string }, parts);
 		} catch (error) {
-			return Promise.reject(keySetError(error));
+			return Promise.reject(error);
 		}
+	}
+	function onKeyError(error: unknown): never {
+		throw keySetError(error);
 	}
 
 	/** jose's `validateClaimsSet` with our options (typ, presence, iss, aud, times). */
@@ -482,7 +482,7 @@ export function nodeEngine(
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		return resolve(h, parts).then((key) => {
+		const finish = (key: unknown): VerifiedJws | Promise<VerifiedJws> => {
 			if (!isCryptoKey(key) && !(key instanceof Uint8Array)) return fallback(token, key);
 			const alg = h.alg as string;
 			const second = parts.protected.length + parts.payload.length + 1;
@@ -510,7 +510,17 @@ export function nodeEngine(
 				payload: claims(h, payloadText),
 				protectedHeader: h as VerifiedJws["protectedHeader"],
 			};
-		});
+		};
+		const key = resolve(h, parts);
+		if (typeof (key as PromiseLike<unknown> | null)?.then === "function") {
+			return (key as Promise<unknown>).then(finish, onKeyError);
+		}
+		// a plain value (the HMAC secret, or a resolver that does not return a promise)
+		try {
+			return Promise.resolve(finish(key));
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	return { name: "node", verify, algorithms: () => allow().list };
