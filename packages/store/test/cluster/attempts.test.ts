@@ -2,7 +2,7 @@
 // same attempt returns the first reply and changes nothing; a run after its deadline changes
 // nothing and answers XSHLLATE with Redis' clock.
 import { afterAll, describe, expect, it } from "vitest";
-import { attemptKey, idempotent, LATE_REPLY } from "../../src/internal/attempts";
+import { attemptKey, deadlined, idempotent, LATE_REPLY } from "../../src/internal/attempts";
 import { connect, deletePrefix, randomPrefix, shouldSkipRedis } from "../redis-helpers";
 
 const skip = await shouldSkipRedis();
@@ -39,6 +39,22 @@ describe.skipIf(skip)("attempt-idempotent scripts (real Redis)", () => {
 		const a2 = attemptKey(counter, "two") as string;
 		expect(await client.eval(lua, 2, counter, a2, "early", 0, 5000)).toEqual(["early", 2]);
 		expect(await client.get(counter)).toBe("2");
+	});
+
+	it("a deadline-only script (revocations) runs every time before its deadline, never after, and keeps no record", async () => {
+		const lua = deadlined(BODY);
+		const key = `${prefix}:{u:d}:n`;
+		expect(await client.eval(lua, 1, key, "x", 0)).toEqual(["counted", 1, "x"]);
+		expect(await client.eval(lua, 1, key, "x", 0)).toEqual(["counted", 2, "x"]);
+		const [s = 0, us = 0] = (await client.time()).map(Number);
+		const redisNow = s * 1000 + Math.floor(us / 1000);
+		expect(await client.eval(lua, 1, key, "x", redisNow + 60_000)).toEqual(["counted", 3, "x"]);
+		const late = await client
+			.eval(lua, 1, key, "x", redisNow - 1)
+			.catch((e: unknown) => e as Error);
+		expect((late as Error).message.startsWith(`${LATE_REPLY} `)).toBe(true);
+		expect(await client.get(key)).toBe("3");
+		expect((await client.keys(`${prefix}:{u:d}:*`)).sort()).toEqual([key]);
 	});
 
 	it("an attempt after its deadline (Redis TIME) changes nothing and says when it arrived", async () => {
