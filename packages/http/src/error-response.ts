@@ -52,7 +52,8 @@ export function errorAnswer(err: unknown, options?: ErrorAnswerOptions): ErrorAn
 	const headers: Record<string, string> = {};
 	if (status === 401 || status === 403) {
 		if (code === "ERR_HTTP_CLIENT_AUTH") headers["www-authenticate"] = `Basic realm="${realm}"`;
-		else if (code !== "ERR_HTTP_INVALID_CREDENTIALS" && code !== "ERR_HTTP_CSRF") {
+		else if (code !== "ERR_HTTP_CSRF") {
+			// RFC 7235: every 401 carries a challenge
 			const be =
 				err instanceof HttpError
 					? err.bearerError

@@ -163,6 +163,8 @@ export class HttpError extends Error {
 
 const BEARER_ERRORS: Partial<Record<HttpErrorCode, string>> = {
 	ERR_HTTP_TOKEN_MISSING: "",
+	ERR_HTTP_INVALID_CREDENTIALS: "invalid_client",
+	ERR_HTTP_REFRESH_MISSING: "invalid_request",
 	ERR_HTTP_TOKEN_MALFORMED: "invalid_request",
 	ERR_HTTP_TRACE_MISMATCH: "invalid_token",
 	ERR_HTTP_TRACE_RECIPE_MISMATCH: "invalid_token",

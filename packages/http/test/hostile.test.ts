@@ -105,7 +105,7 @@ describe("bodies are bounded before parsing", () => {
 		expect(streamed.status).toBe(413);
 	});
 
-	it("invalid JSON is 400 ERR_HTTP_BAD_REQUEST; __proto__ is dropped, not merged", async () => {
+	it("invalid JSON and prototype poisoning are 400 ERR_HTTP_BAD_REQUEST", async () => {
 		const { server } = await fixture();
 		const bad = await server.login(
 			req("/auth/login", { method: "POST", headers: pageHeaders(), body: "{" }),
@@ -121,7 +121,21 @@ describe("bodies are bounded before parsing", () => {
 				body: '{"username":"alice","password":"correct horse","__proto__":{"admin":true}}',
 			}),
 		);
-		expect(proto.status).toBe(200);
+		expect(proto.status).toBe(400);
+		expect(await proto.json()).toEqual({
+			error: {
+				code: "ERR_HTTP_BAD_REQUEST",
+				message: "The body has a __proto__ or constructor.prototype key",
+			},
+		});
+		const ctor = await server.login(
+			req("/auth/login", {
+				method: "POST",
+				headers: pageHeaders(),
+				body: '{"constructor":{"prototype":{"admin":true}},"username":"a","password":"b"}',
+			}),
+		);
+		expect(ctor.status).toBe(400);
 		expect(({} as Record<string, unknown>).admin).toBeUndefined();
 	});
 

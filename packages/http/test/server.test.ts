@@ -70,7 +70,9 @@ describe("login", () => {
 			error: { code: "ERR_HTTP_INVALID_CREDENTIALS", message: "Unknown user or wrong password" },
 		});
 		expect(res.headers.getSetCookie()).toEqual([]);
-		expect(res.headers.get("www-authenticate")).toBeNull();
+		expect(res.headers.get("www-authenticate")).toBe(
+			'Bearer realm="xshl", error="invalid_client", error_description="Unknown user or wrong password"',
+		);
 	});
 
 	it("ignores a planted refresh cookie (a new family and salt)", async () => {

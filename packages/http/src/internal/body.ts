@@ -89,11 +89,27 @@ export async function readJson(request: Request, limits: BodyLimits): Promise<un
 		throw new HttpUnsupportedMediaTypeError("The body must be application/json");
 	if (!depthWithin(text, limits.maxJsonDepth))
 		throw new HttpBodyTooDeepError(`The JSON body nests deeper than ${limits.maxJsonDepth} levels`);
+	let poisoned = false;
+	let parsed: unknown;
 	try {
-		return JSON.parse(text, (key, value) => (key === "__proto__" ? undefined : value));
+		parsed = JSON.parse(text, (key, value) => {
+			// prototype poisoning is refused, as Fastify's onProtoPoisoning/onConstructorPoisoning "error"
+			if (
+				key === "__proto__" ||
+				(key === "constructor" &&
+					value !== null &&
+					typeof value === "object" &&
+					"prototype" in value)
+			)
+				poisoned = true;
+			return value;
+		});
 	} catch {
 		throw new HttpBadRequestError("The body is not valid JSON");
 	}
+	if (poisoned)
+		throw new HttpBadRequestError("The body has a __proto__ or constructor.prototype key");
+	return parsed;
 }
 
 /**
