@@ -80,8 +80,14 @@ function webHeaders(request: FastifyRequest): Headers {
 	const h = new Headers();
 	for (const [k, v] of Object.entries(request.headers)) {
 		if (v === undefined) continue;
-		if (Array.isArray(v)) for (const x of v) h.append(k, x);
-		else h.set(k, String(v));
+		// a value a Web Request cannot carry (NUL, characters above U+00FF) is dropped: no
+		// browser sends one, and the checks then see the header as absent
+		try {
+			if (Array.isArray(v)) for (const x of v) h.append(k, x);
+			else h.set(k, String(v));
+		} catch {
+			h.delete(k);
+		}
 	}
 	return h;
 }
@@ -103,15 +109,18 @@ export function toWebRequest(request: FastifyRequest, body?: Readable): Request 
 		init.body = Readable.toWeb(body) as ReadableStream<Uint8Array>;
 		init.duplex = "half";
 	}
-	return new Request(
-		`${HOST}${request.url.startsWith("/") ? request.url : `/${request.url}`}`,
-		init,
+	// characters a URL may not hold raw (a client can send them) are percent-encoded
+	const path = request.url.replace(/[^A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]/g, (c) =>
+		encodeURIComponent(c),
 	);
+	return new Request(`${HOST}${path.startsWith("/") ? path : `/${path}`}`, init);
 }
 
 async function sendWeb(reply: FastifyReply, res: Response): Promise<FastifyReply> {
 	reply.code(res.status);
-	for (const [k, v] of res.headers) if (k !== "set-cookie") reply.header(k, v);
+	res.headers.forEach((v, k) => {
+		if (k !== "set-cookie") reply.header(k, v);
+	});
 	const cookies = res.headers.getSetCookie();
 	if (cookies.length > 0) reply.header("set-cookie", cookies);
 	const text = res.body === null ? undefined : await res.text();

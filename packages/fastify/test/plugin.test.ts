@@ -71,6 +71,28 @@ describe("issuer routes under the prefix", () => {
 		expect(me.json()).toEqual({ sub: "alice", roles: ["r1"] });
 	});
 
+	it("a URL with characters a URL may not hold is still answered, never 500", async () => {
+		const app = await issuerApp();
+		const res = await app.inject({
+			method: "POST",
+			url: "/auth/login?{{X [XZ:1<>_b[",
+			headers: page,
+			payload: JSON.stringify({ username: "alice", password: "nope" }),
+		});
+		expect(res.statusCode).toBe(401);
+		expect(res.json().error.code).toBe("ERR_HTTP_INVALID_CREDENTIALS");
+	});
+
+	it("a header value a Web Request cannot carry is dropped, never 500", async () => {
+		const app = await issuerApp();
+		const res = await app.inject({
+			url: "/api/me",
+			headers: { "user-agent": "a\u0000b\u00e9\ud83d\ude00", authorization: "Bearer \u0000" },
+		});
+		expect(res.statusCode).toBe(401);
+		expect(res.json().code).toBe("ERR_HTTP_TOKEN_MISSING");
+	});
+
 	it("an unauthenticated request gets 401 with the RFC 6750 challenge (Fastify's error shape by default)", async () => {
 		const app = await issuerApp();
 		const me = await app.inject({ url: "/api/me" });
