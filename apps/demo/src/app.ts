@@ -2,9 +2,13 @@
  * The Fastify app: routes, error handler, logging. Components come in through
  * {@link AppDeps} (see `wiring.ts` for the real ones).
  */
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import rateLimit from "@fastify/rate-limit";
+import { toWebRequest, type XshlOptions, xshl } from "@xshl/fastify";
+import { createMemoryRateLimiter, defineTraceRecipe, WEB_TRACE_RECIPE } from "@xshl/http";
+import type { KeyRing } from "@xshl/keys/ring";
+import type { SessionKeySet, VerifyCacheOptions } from "@xshl/session-core";
+import type { SessionStore } from "@xshl/session-store";
 import Fastify, {
 	type FastifyBaseLogger,
 	type FastifyInstance,
@@ -13,21 +17,7 @@ import Fastify, {
 import * as z from "zod";
 import type { DemoConfig } from "./config.js";
 import { HttpError, mapError } from "./errors.js";
-import {
-	bearerToken,
-	CSRF_HEADER,
-	checkCsrf,
-	clearRefreshCookie,
-	clearSessionCookies,
-	fingerprint,
-	MAX_TOKEN_BYTES,
-	parse,
-	refreshCookie,
-	setSessionCookies,
-	traceOf,
-	traceParts,
-	userAgent,
-} from "./http.js";
+import { CSRF_HEADER, MAX_TOKEN_BYTES, parse } from "./http.js";
 import type { Issuer, RefreshStore, Sealer, Verified, Verifier } from "./ports.js";
 import type { UserDirectory } from "./users.js";
 
@@ -46,6 +36,14 @@ export interface AppDeps {
 	logStream?: NodeJS.WritableStream;
 	/** Extra close hook (store clients, key sets). */
 	onClose?: () => Promise<void>;
+	/** Issuer mode: the current key ring (another instance may replace it). */
+	ring?: () => KeyRing;
+	/** The raw store the issuer routes use (the `store` port wraps it). */
+	sessionStore?: SessionStore;
+	/** Resource-server mode: the issuer's key set (a `RemoteKeySet`). */
+	keys?: SessionKeySet;
+	/** session-core's verified-token cache (`VERIFY_CACHE`). */
+	verifyCache?: VerifyCacheOptions;
 	/** Store audit events (login, refresh, reuse_detected, revoke, evict, logout_all) land here. */
 	storeEvents?: { handler?: (event: { type: string }) => void };
 }
@@ -57,19 +55,7 @@ const STATIC: Record<string, string> = {
 	"app.css": "text/css; charset=utf-8",
 };
 
-const LoginBody = z.strictObject({
-	username: z.string().min(1).max(64),
-	password: z.string().min(1).max(256),
-});
 const EmptyBody = z.union([z.undefined(), z.null(), z.strictObject({})]);
-const LogoutAllBody = z.union([
-	z.undefined(),
-	z.null(),
-	z.strictObject({ exceptCurrent: z.boolean().optional() }),
-]);
-const SidParams = z.strictObject({
-	sid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a session id"),
-});
 const TransferBody = z.strictObject({
 	to: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be an account name"),
 	amount: z.number().int().positive().max(1_000_000),
@@ -80,10 +66,6 @@ const OpenBody = z.strictObject({
 		.string()
 		.min(1)
 		.max(MAX_TOKEN_BYTES * 2),
-});
-const TokenForm = z.object({
-	token: z.string().min(1).max(MAX_TOKEN_BYTES),
-	token_type_hint: z.enum(["access_token", "refresh_token"]).optional(),
 });
 
 const SECURITY_HEADERS = {
@@ -100,9 +82,8 @@ const SECURITY_HEADERS = {
  * @returns the Fastify instance.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-	const { config, verifier, issuer, store, sealer, users } = deps;
+	const { config, issuer, store, sealer, users } = deps;
 	const now = deps.now ?? Date.now;
-	const traceOpts = { cookieSecure: config.cookieSecure, traceIp: config.traceIp };
 	const mode = issuer ? "issuer" : "resource";
 
 	const app = Fastify({
@@ -147,26 +128,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		},
 	});
 
-	// Form bodies for RFC 7662 / RFC 7009 endpoints.
-	app.addContentTypeParser(
-		"application/x-www-form-urlencoded",
-		{ parseAs: "string" },
-		(_req, body, done) => {
-			const out: Record<string, string> = Object.create(null);
-			for (const [k, v] of new URLSearchParams(body as string)) {
-				if (Object.hasOwn(out, k)) {
-					done(
-						new HttpError(400, "ERR_DEMO_BAD_REQUEST", `Parameter ${k.slice(0, 32)} is repeated`),
-						undefined,
-					);
-					return;
-				}
-				out[k] = v;
-			}
-			done(null, { ...out });
-		},
-	);
-
 	app.setErrorHandler((err, req, reply) => {
 		const m = mapError(err);
 		if (m.statusCode >= 500 && m.statusCode !== 503) {
@@ -176,10 +137,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			);
 		} else {
 			req.log.info({ code: m.code, status: m.statusCode }, "request failed");
-		}
-		if (req.routeOptions.url === "/auth/refresh" && m.statusCode === 401) {
-			// A dead refresh token is removed; the fingerprint stays until logout.
-			clearRefreshCookie(reply, config.cookieSecure);
 		}
 		void reply
 			.code(m.statusCode)
@@ -212,23 +169,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	}
 	if (store) app.addHook("onClose", async () => store.close());
 
-	await app.register(rateLimit, {
-		global: false,
-		errorResponseBuilder: (_req, ctx) =>
-			new HttpError(
-				429,
-				"ERR_DEMO_RATE_LIMITED",
-				`Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
-			),
-	});
-
-	const csrf = async (req: FastifyRequest) => checkCsrf(req, config.allowedOrigins);
-
-	const authenticate = async (req: FastifyRequest): Promise<Verified> => {
-		const token = bearerToken(req);
-		return verifier.verify(token, traceParts(req, traceOpts));
-	};
-
 	const needIssuer = (): { issuer: Issuer; store: RefreshStore; users: UserDirectory } => {
 		if (!issuer || !store || !users) {
 			throw new HttpError(
@@ -239,20 +179,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		}
 		return { issuer, store, users };
 	};
-
-	const cookieMaxAge = (f: { maxAge: number }) => Math.max(0, Math.floor(f.maxAge));
-
-	const tokenResponse = (t: {
-		token: string;
-		kid: string;
-		claims: { exp: number; sid: string };
-	}) => ({
-		access_token: t.token,
-		token_type: "Bearer",
-		expires_in: Math.max(0, t.claims.exp - Math.floor(now() / 1000)),
-		sid: t.claims.sid,
-		kid: t.kid,
-	});
 
 	// ---- static page -------------------------------------------------------------------
 	const files = new Map<string, Buffer>();
@@ -274,162 +200,97 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 	app.get("/healthz", async () => ({ ok: true, mode, store: store?.kind ?? null }));
 
-	// ---- keys ----------------------------------------------------------------------------
-	app.get("/.well-known/jwks.json", async (req, reply) => {
-		const { issuer } = needIssuer();
-		const r = await issuer.jwksResponse(req.headers);
-		return reply
-			.code(r.status)
-			.headers({ ...r.headers, "content-type": "application/jwk-set+json; charset=utf-8" })
-			.send(r.status === 304 ? undefined : r.body);
-	});
-
-	// ---- login / refresh / logout ----------------------------------------------------------
-	app.post(
-		"/auth/login",
-		{
-			onRequest: csrf,
-			config: {
-				rateLimit: {
-					max: config.loginRateLimit,
-					timeWindow: 60_000,
-					keyGenerator: (req: FastifyRequest) => `login:${req.ip}`,
-				},
+	// ---- the session flows: @xshl/fastify (issuer routes from @xshl/http) ----------------------
+	const traceRecipe = config.traceIp
+		? defineTraceRecipe({
+				name: "xshl-demo",
+				version: 1,
+				ip: { v4PrefixBits: 32, v6PrefixBits: 128 },
+			})
+		: WEB_TRACE_RECIPE;
+	const trustedProxies = config.trustProxy ? { hops: 1 } : undefined;
+	if (deps.ring && store && users && deps.sessionStore) {
+		const raw = deps.sessionStore!;
+		await app.register(xshl, {
+			ring: deps.ring,
+			keySetName: config.keysetName,
+			store: raw,
+			issuer: config.issuer,
+			audience: config.audience,
+			authenticate: async ({ username, password }) => {
+				const user = await users.authenticate(username, password);
+				return user ? { sub: user.sub, scope: ["demo"], claims: { roles: user.roles } } : null;
 			},
-		},
-		async (req, reply) => {
-			const { issuer, store, users } = needIssuer();
-			const body = parse(LoginBody, req.body, "body");
-			const user = await users.authenticate(body.username, body.password);
-			if (!user) {
-				throw new HttpError(
-					401,
-					"ERR_DEMO_INVALID_CREDENTIALS",
-					"Unknown user or wrong password",
-					"invalid_client",
-				);
-			}
-			// A planted refresh cookie is ignored: login always mints a new family and salt (WEB-04).
-			const salt = randomBytes(24).toString("base64url");
-			const trace = traceOf(req, traceOpts, salt);
-			const authTime = Math.floor(now() / 1000);
-			const family = await store.login({
-				sub: user.sub,
-				sid: issuer.sidFor(trace),
-				trace: trace.toString(),
-				authTime,
-				userAgent: userAgent(req),
-				ip: req.ip,
-			});
-			const t = await issuer.issue({
-				sub: user.sub,
-				sid: family.sid,
-				authTime,
-				scope: ["demo"],
-				roles: user.roles,
-				trace,
-			});
-			setSessionCookies(reply, {
-				secure: config.cookieSecure,
-				refreshToken: family.refreshToken,
-				salt,
-				maxAge: cookieMaxAge(family),
-			});
-			req.log.info({ sub: user.sub, sid: family.sid, kid: t.kid }, "login");
-			return tokenResponse(t);
-		},
-	);
-
-	app.post(
-		"/auth/refresh",
-		{
-			onRequest: csrf,
-			config: {
-				rateLimit: {
-					max: config.refreshRateLimit,
-					timeWindow: 60_000,
-					keyGenerator: (req: FastifyRequest) => {
-						const rt = /(?:^|;\s*)(?:__Secure-)?xshl-rt=xrt1\.([A-Za-z0-9_-]{1,64})\./.exec(
-							req.headers.cookie ?? "",
-						);
-						return rt?.[1] ? `refresh:${rt[1]}` : `refresh-ip:${req.ip}`;
-					},
-				},
+			lookupUser: async (sub) => {
+				const user = users.bySub(sub);
+				return { sub, scope: ["demo"], claims: { roles: user?.roles ?? [] } };
 			},
-		},
-		async (req, reply) => {
-			const { issuer, store, users } = needIssuer();
-			parse(EmptyBody, req.body, "body");
-			const rt = refreshCookie(req, config.cookieSecure);
-			const salt = fingerprint(req, traceOpts);
-			const trace = traceOf(req, traceOpts, salt);
-			const family = await store.rotate(rt, { trace: trace.toString() });
-			const user = users.bySub(family.sub);
-			const t = await issuer.issue({
-				sub: family.sub,
-				sid: family.sid,
-				authTime: family.authTime,
-				scope: ["demo"],
-				roles: user?.roles ?? [],
-				trace,
-			});
-			setSessionCookies(reply, {
-				secure: config.cookieSecure,
-				refreshToken: family.refreshToken,
-				salt,
-				maxAge: cookieMaxAge(family),
-			});
-			return tokenResponse(t);
-		},
-	);
+			trace: traceRecipe,
+			cookies: { secure: config.cookieSecure },
+			csrf: { allowedOrigins: config.allowedOrigins },
+			accessTokenTtlMs: config.accessTokenTtl * 1000,
+			clients: Object.fromEntries(config.introspectClients),
+			publicRevocation: true,
+			...(trustedProxies ? { trustedProxies } : {}),
+			rateLimit: createMemoryRateLimiter({
+				limits: { login: config.loginRateLimit, refresh: config.refreshRateLimit },
+				now,
+			}),
+			maxBodyBytes: config.bodyLimit,
+			realm: "xshl-demo",
+			now,
+			...(deps.verifyCache ? { verifyCache: deps.verifyCache } : {}),
+		});
+		const server = app.xshl.server!;
+		server.on("login", (e) => app.log.info({ sub: e.sub, sid: e.sid }, "login"));
+		server.on("rate_limited", (e) => app.log.info({ action: e.action }, "rate limited"));
+		server.on("client_auth.failed", (e) =>
+			app.log.warn({ clientId: e.clientId, failures: e.failures }, "client authentication failed"),
+		);
+		server.on("error", (e) =>
+			app.log.error(
+				{
+					route: e.route,
+					err: { type: (e.error as Error)?.name, code: (e.error as { code?: unknown })?.code },
+				},
+				"unhandled error",
+			),
+		);
+	} else {
+		await app.register(xshl, {
+			keys: deps.keys!,
+			keySetName: config.keysetName,
+			issuer: config.issuer,
+			audience: config.audience,
+			trace: traceRecipe,
+			secureCookies: config.cookieSecure,
+			...(trustedProxies ? { trustedProxies } : {}),
+			now,
+			...(deps.verifyCache ? { verifyCache: deps.verifyCache } : {}),
+		} as XshlOptions);
+		const notIssuer = async () => {
+			throw new HttpError(
+				404,
+				"ERR_DEMO_NOT_ISSUER",
+				"This instance is a resource server; use the issuer",
+			);
+		};
+		app.get("/.well-known/jwks.json", notIssuer);
+		for (const path of ["login", "refresh", "logout", "logout-all", "introspect", "revoke"])
+			app.post(`/auth/${path}`, notIssuer);
+		app.get("/auth/sessions", notIssuer);
+		app.delete("/auth/sessions/:sid", notIssuer);
+	}
 
-	app.post("/auth/logout", { onRequest: csrf }, async (req, reply) => {
-		const { store } = needIssuer();
-		parse(EmptyBody, req.body, "body");
-		let rt: string | undefined;
-		try {
-			rt = refreshCookie(req, config.cookieSecure);
-		} catch {
-			rt = undefined;
-		}
-		// Deny the current access token too when it is presented and valid.
-		const v = req.headers.authorization
-			? await authenticate(req).catch(() => undefined)
-			: undefined;
-		if (rt) await store.revokeRefresh(rt, v?.claims);
-		else if (v) await store.denyAccess(v.claims);
-		clearSessionCookies(reply, config.cookieSecure);
-		return { ok: true };
-	});
-
-	app.post("/auth/logout-all", { onRequest: csrf }, async (req, reply) => {
-		const { store } = needIssuer();
-		const body = parse(LogoutAllBody, req.body, "body");
-		const v = await authenticate(req);
-		if (body?.exceptCurrent) {
-			await store.logoutAll(v.claims.sub, { exceptSid: v.claims.sid });
-		} else {
-			await store.logoutAll(v.claims.sub);
-			clearSessionCookies(reply, config.cookieSecure);
-		}
-		return { ok: true };
-	});
-
-	app.get("/auth/sessions", async (req) => {
-		const { store } = needIssuer();
-		const v = await authenticate(req);
-		return { sessions: await store.list(v.claims.sub, v.claims.sid) };
-	});
-
-	app.delete("/auth/sessions/:sid", async (req, reply) => {
-		const { store } = needIssuer();
-		const { sid } = parse(SidParams, req.params, "params");
-		const v = await authenticate(req);
-		const found = await store.revokeSession(v.claims.sub, sid);
-		if (!found) throw new HttpError(404, "ERR_DEMO_NOT_FOUND", "No such session");
-		if (sid === v.claims.sid) clearSessionCookies(reply, config.cookieSecure);
-		return { ok: true };
-	});
+	const authenticate = async (req: FastifyRequest): Promise<Verified> => {
+		const a = await app.xshl.authenticator.authenticate(toWebRequest(req), {
+			remoteAddress: req.socket.remoteAddress,
+		});
+		return {
+			header: a.header as Verified["header"],
+			claims: a.claims as unknown as Verified["claims"],
+		};
+	};
 
 	// ---- resource routes -----------------------------------------------------------------
 	app.get("/api/me", async (req) => {
@@ -478,88 +339,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		if (opened.sub !== v.claims.sub)
 			throw new HttpError(403, "ERR_DEMO_FORBIDDEN", "This was sealed for another user");
 		return { payload: opened.payload, header: opened.header };
-	});
-
-	// ---- service endpoints (RFC 7662 / RFC 7009) ------------------------------------------
-	const clientAuth = (req: FastifyRequest): string | undefined => {
-		const h = req.headers.authorization;
-		const m = typeof h === "string" ? /^Basic ([A-Za-z0-9+/=]{1,600})$/.exec(h) : null;
-		if (!m?.[1]) return undefined;
-		const text = Buffer.from(m[1], "base64").toString("utf8");
-		const at = text.indexOf(":");
-		if (at <= 0) return undefined;
-		const id = decodeURIComponent(text.slice(0, at));
-		const secret = decodeURIComponent(text.slice(at + 1));
-		const expected = config.introspectClients.get(id);
-		if (!expected) return undefined;
-		const a = Buffer.from(secret);
-		const b = Buffer.from(expected);
-		return a.length === b.length && timingSafeEqual(a, b) ? id : undefined;
-	};
-	const requireClient = (req: FastifyRequest): string => {
-		let id: string | undefined;
-		try {
-			id = clientAuth(req);
-		} catch {
-			id = undefined;
-		}
-		if (!id)
-			throw new HttpError(
-				401,
-				"ERR_DEMO_CLIENT_AUTH",
-				"Service credentials required",
-				"invalid_client",
-			);
-		return id;
-	};
-
-	app.post("/auth/introspect", async (req) => {
-		const client = requireClient(req);
-		const form = parse(TokenForm, req.body, "body");
-		if (form.token_type_hint === "refresh_token") return { active: false };
-		try {
-			const v = await verifier.verify(form.token, undefined);
-			if (store) await store.check(v.claims);
-			const c = v.claims;
-			return {
-				active: true,
-				sub: c.sub,
-				sid: c.sid,
-				jti: c.jti,
-				exp: c.exp,
-				iat: c.iat,
-				nbf: c.nbf,
-				aud: c.aud,
-				iss: c.iss,
-				scope: c.scope?.join(" "),
-				token_type: "Bearer",
-				auth_time: c.auth_time,
-			};
-		} catch (err) {
-			const m = mapError(err);
-			if (m.statusCode === 503) throw err;
-			req.log.info({ client, reason: m.code }, "introspect: inactive");
-			return { active: false };
-		}
-	});
-
-	app.post("/auth/revoke", async (req) => {
-		const { store } = needIssuer();
-		if (req.headers.authorization) requireClient(req);
-		const form = parse(TokenForm, req.body, "body");
-		const looksLikeJwt = form.token.split(".").length === 3 && !form.token.startsWith("xrt1.");
-		if (form.token_type_hint !== "access_token" && !looksLikeJwt) {
-			await store.revokeRefresh(form.token);
-			return {};
-		}
-		try {
-			const v = await verifier.verify(form.token, undefined);
-			await store.denyAccess(v.claims);
-		} catch (err) {
-			if (mapError(err).statusCode === 503) throw err;
-			// RFC 7009 §2.2: invalid tokens do not cause an error.
-		}
-		return {};
 	});
 
 	// ---- admin -------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
  * store or key set is unavailable. Package errors are mapped by their stable `code`.
  */
 
+import { errorAnswer } from "@xshl/http";
+
 /** An error the demo raises itself, with its HTTP status. */
 export class HttpError extends Error {
 	readonly code: string;
@@ -125,6 +127,11 @@ export function mapError(err: unknown): MappedError {
 	const code = typeof e?.code === "string" ? e.code : undefined;
 	const message = typeof e?.message === "string" ? e.message : "error";
 
+	if (code?.startsWith("ERR_HTTP_")) {
+		// @xshl/http's own errors carry their status and RFC 6750 headers
+		const a = errorAnswer(err, { realm: "xshl-demo" });
+		return { statusCode: a.status, code: a.code, message: a.message, headers: { ...a.headers } };
+	}
 	if (err instanceof HttpError) {
 		const headers: Record<string, string> = {};
 		if (err.statusCode === 401) {

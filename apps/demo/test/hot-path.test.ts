@@ -79,7 +79,10 @@ describe("VERIFY_CACHE", () => {
 		expect((first.json() as { claims: { sid: string } }).claims.sid).toBe(c.sid);
 		const otherUa = await c.api("GET", "/api/me", undefined, { "user-agent": "curl/8.0" });
 		expect(otherUa.statusCode).toBe(401);
-		expect(errorOf(otherUa).code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect(errorOf(otherUa)).toEqual({
+			code: "ERR_HTTP_TRACE_MISMATCH",
+			message: "The token is bound to another client: the userAgent part of the trace differs",
+		});
 		expect((await c.api("GET", "/api/me")).statusCode).toBe(200);
 		t.clock.now += 126_000;
 		const expired = await c.api("GET", "/api/me");
@@ -99,6 +102,9 @@ describe("VERIFY_CACHE", () => {
 			headers: { authorization: `Bearer ${c.token}`, "user-agent": c.ua, cookie: c.cookieHeader() },
 		});
 		expect(moved.statusCode).toBe(401);
-		expect(errorOf(moved).code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect(errorOf(moved)).toEqual({
+			code: "ERR_HTTP_TRACE_MISMATCH",
+			message: "The token is bound to another client: the ip part of the trace differs",
+		});
 	});
 });

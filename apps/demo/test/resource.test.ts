@@ -117,6 +117,9 @@ describe("TRACE_IP", () => {
 		).toBe(200);
 		const moved = await t.app.inject({ url: "/api/me", remoteAddress: "198.51.100.9", headers });
 		expect(moved.statusCode).toBe(401);
-		expect(errorOf(moved).code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect(errorOf(moved)).toEqual({
+			code: "ERR_HTTP_TRACE_MISMATCH",
+			message: "The token is bound to another client: the ip part of the trace differs",
+		});
 	});
 });

@@ -178,7 +178,7 @@ describe("POST /auth/login", () => {
 			});
 			expect(res.statusCode).toBe(401);
 			expect(errorOf(res)).toEqual({
-				code: "ERR_DEMO_INVALID_CREDENTIALS",
+				code: "ERR_HTTP_INVALID_CREDENTIALS",
 				message: "Unknown user or wrong password",
 			});
 			expect(res.headers["www-authenticate"]).toBe(
@@ -190,32 +190,24 @@ describe("POST /auth/login", () => {
 
 	it("validates the body (WEB-05)", async () => {
 		const cases: [string, number, string][] = [
-			[
-				'{"username":"alice"}',
-				400,
-				"Invalid body: password: Invalid input: expected string, received undefined",
-			],
-			[
-				'{"username":1,"password":"x"}',
-				400,
-				"Invalid body: username: Invalid input: expected string, received number",
-			],
+			['{"username":"alice"}', 400, "Invalid body: password: must be 1 to 1024 characters"],
+			['{"username":1,"password":"x"}', 400, "Invalid body: username: must be 1 to 256 characters"],
 			[
 				'{"username":"alice","password":"x","admin":true}',
 				400,
-				'Invalid body: body: Unrecognized key: "admin"',
+				"Invalid body: unknown field admin",
 			],
-			['{"username":"alice",', 400, "Body is not valid JSON"],
-			["", 400, "Body cannot be empty when Content-Type is JSON"],
+			['{"username":"alice",', 400, "The body is not valid JSON"],
+			["", 400, "Invalid body: expected { username, password }"],
 			[
 				'{"__proto__":{"admin":true},"username":"alice","password":"x"}',
 				400,
-				"Body is not valid JSON",
+				"The body has a __proto__ or constructor.prototype key",
 			],
 			[
 				'{"constructor":{"prototype":{"admin":true}},"username":"a","password":"x"}',
 				400,
-				"Body is not valid JSON",
+				"The body has a __proto__ or constructor.prototype key",
 			],
 		];
 		for (const [payload, status, message] of cases) {
@@ -226,7 +218,7 @@ describe("POST /auth/login", () => {
 				payload,
 			});
 			expect(res.statusCode, payload).toBe(status);
-			expect(errorOf(res), payload).toEqual({ code: "ERR_DEMO_BAD_REQUEST", message });
+			expect(errorOf(res), payload).toEqual({ code: "ERR_HTTP_BAD_REQUEST", message });
 		}
 	});
 
@@ -239,8 +231,8 @@ describe("POST /auth/login", () => {
 		});
 		expect(res.statusCode).toBe(413);
 		expect(errorOf(res)).toEqual({
-			code: "ERR_DEMO_PAYLOAD_TOO_LARGE",
-			message: "Request body is too large",
+			code: "ERR_HTTP_BODY_TOO_LARGE",
+			message: "The body is larger than 16384 bytes",
 		});
 	});
 
@@ -278,7 +270,7 @@ describe("POST /auth/login", () => {
 				payload,
 			});
 			expect(res.statusCode).toBe(429);
-			expect(errorOf(res).code).toBe("ERR_DEMO_RATE_LIMITED");
+			expect(errorOf(res).code).toBe("ERR_HTTP_RATE_LIMITED");
 			expect(res.headers["retry-after"]).toBe("60");
 		} finally {
 			await small.app.close();
@@ -306,7 +298,7 @@ describe("CSRF on cookie routes (WEB-03)", () => {
 			const before = c.cookies.get("__Secure-xshl-rt");
 			const res = await c.post("/auth/refresh", undefined, headers);
 			expect(res.statusCode).toBe(403);
-			expect(errorOf(res)).toEqual({ code: "ERR_DEMO_CSRF", message });
+			expect(errorOf(res)).toEqual({ code: "ERR_HTTP_CSRF", message });
 			expect(c.cookies.get("__Secure-xshl-rt")).toBe(before);
 			expect((await c.refresh()).statusCode).toBe(200);
 		});
@@ -320,7 +312,7 @@ describe("CSRF on cookie routes (WEB-03)", () => {
 				payload: "{}",
 			});
 			expect(res.statusCode, url).toBe(403);
-			expect(errorOf(res).code).toBe("ERR_DEMO_CSRF");
+			expect(errorOf(res).code).toBe("ERR_HTTP_CSRF");
 		}
 	});
 	it("accepts Sec-Fetch-Site: none and a request without Origin", async () => {
@@ -407,13 +399,13 @@ describe("POST /auth/refresh", () => {
 		const res = await c.refresh();
 		expect(res.statusCode).toBe(401);
 		expect(errorOf(res)).toEqual({
-			code: "ERR_DEMO_REFRESH_MISSING",
-			message: "Refresh cookie missing",
+			code: "ERR_HTTP_REFRESH_MISSING",
+			message: "Refresh cookie missing or malformed",
 		});
 		c.cookies.set("__Secure-xshl-rt", "x".repeat(201));
 		expect(errorOf(await c.refresh())).toEqual({
-			code: "ERR_DEMO_REFRESH_MISSING",
-			message: "Refresh cookie is malformed",
+			code: "ERR_HTTP_REFRESH_MISSING",
+			message: "Refresh cookie missing or malformed",
 		});
 		c.cookies.set(
 			"__Secure-xshl-rt",
@@ -492,7 +484,7 @@ describe("logout", () => {
 			payload: "{}",
 		});
 		expect(res.statusCode).toBe(401);
-		expect(errorOf(res).code).toBe("ERR_DEMO_TOKEN_MISSING");
+		expect(errorOf(res).code).toBe("ERR_HTTP_TOKEN_MISSING");
 		const a = new Client(t.app);
 		await a.login();
 		const bad = await a.post(
@@ -533,7 +525,7 @@ describe("sessions", () => {
 		expect((await a.api("DELETE", "/auth/sessions/unknown-sid")).statusCode).toBe(404);
 		const bad = await a.api("DELETE", "/auth/sessions/a%20b");
 		expect(bad.statusCode).toBe(400);
-		expect(errorOf(bad).code).toBe("ERR_DEMO_BAD_REQUEST");
+		expect(errorOf(bad).code).toBe("ERR_HTTP_BAD_REQUEST");
 		expect((await t.app.inject("/auth/sessions")).statusCode).toBe(401);
 		expect((await bob.refresh()).statusCode).toBe(200);
 	});
@@ -560,14 +552,14 @@ describe("GET /api/me", () => {
 		const c = new Client(t.app);
 		await c.login();
 		const cases: [Record<string, string>, string, number, string][] = [
-			[{}, "", 401, "ERR_DEMO_TOKEN_MISSING"],
-			[{ authorization: "Bearer" }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{ authorization: "Bearer " }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{ authorization: `bearer ${c.token}` }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{ authorization: `Bearer ${c.token} ${c.token}` }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{ authorization: `Bearer ${"a".repeat(16_384)}.b.c` }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{ authorization: "Basic YTpi" }, "", 401, "ERR_DEMO_TOKEN_MALFORMED"],
-			[{}, `?access_token=${c.token}`, 400, "ERR_DEMO_BAD_REQUEST"],
+			[{}, "", 401, "ERR_HTTP_TOKEN_MISSING"],
+			[{ authorization: "Bearer" }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{ authorization: "Bearer " }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{ authorization: `bearer ${c.token}` }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{ authorization: `Bearer ${c.token} ${c.token}` }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{ authorization: `Bearer ${"a".repeat(16_384)}.b.c` }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{ authorization: "Basic YTpi" }, "", 401, "ERR_HTTP_TOKEN_MALFORMED"],
+			[{}, `?access_token=${c.token}`, 400, "ERR_HTTP_BAD_REQUEST"],
 		];
 		for (const [headers, query, status, code] of cases) {
 			const res = await t.app.inject({
@@ -577,7 +569,10 @@ describe("GET /api/me", () => {
 			});
 			expect(res.statusCode, JSON.stringify(headers).slice(0, 60)).toBe(status);
 			expect(errorOf(res).code).toBe(code);
-			if (status === 401)
+			// RFC 6750 §3.1: no error code when the request has no credentials at all
+			if (code === "ERR_HTTP_TOKEN_MISSING")
+				expect(res.headers["www-authenticate"]).toBe('Bearer realm="xshl-demo"');
+			else if (status === 401)
 				expect(res.headers["www-authenticate"]).toMatch(
 					/^Bearer realm="xshl-demo", error="invalid_request"/,
 				);
@@ -593,10 +588,16 @@ describe("GET /api/me", () => {
 		expect(bad.statusCode).toBe(401);
 		const otherUa = await c.api("GET", "/api/me", undefined, { "user-agent": "curl/8.0" });
 		expect(otherUa.statusCode).toBe(401);
-		// The sid is derived from the trace, so another client fails the sid check first.
-		expect(errorOf(otherUa).code).toBe("ERR_SESSION_SID_MISMATCH");
+		// The mismatch names the part of the trace that differs, never its value.
+		expect(errorOf(otherUa)).toEqual({
+			code: "ERR_HTTP_TRACE_MISMATCH",
+			message: "The token is bound to another client: the userAgent part of the trace differs",
+		});
 		const noFp = await c.api("GET", "/api/me", undefined, { cookie: "" });
-		expect(errorOf(noFp).code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect(errorOf(noFp)).toEqual({
+			code: "ERR_HTTP_TRACE_MISMATCH",
+			message: "The token is bound to another client: the fingerprint part of the trace differs",
+		});
 		t.clock.now += 126_000;
 		const expired = await c.api("GET", "/api/me");
 		expect(expired.statusCode).toBe(401);
@@ -706,8 +707,9 @@ describe("POST /auth/introspect (RFC 7662)", () => {
 				payload: form("x.y.z"),
 			});
 			expect(res.statusCode).toBe(401);
-			expect(errorOf(res).code).toBe("ERR_DEMO_CLIENT_AUTH");
-			expect(res.headers["www-authenticate"]).toMatch(/error="invalid_client"/);
+			expect(errorOf(res).code).toBe("ERR_HTTP_CLIENT_AUTH");
+			// RFC 6749 §5.2: the challenge names the scheme the client used (HTTP Basic)
+			expect(res.headers["www-authenticate"]).toBe('Basic realm="xshl-demo"');
 		}
 	});
 	it("active tokens get the RFC 7662 shape; revoked and garbage get {active:false}", async () => {
@@ -749,7 +751,9 @@ describe("POST /auth/introspect (RFC 7662)", () => {
 			headers: { authorization: basic(INTROSPECT.id, INTROSPECT.secret) },
 			payload: { nope: 1 },
 		});
-		expect(json.statusCode).toBe(400);
+		// RFC 7662 takes a form: a JSON body is an unsupported media type
+		expect(json.statusCode).toBe(415);
+		expect(errorOf(json).code).toBe("ERR_HTTP_UNSUPPORTED_MEDIA_TYPE");
 		const repeated = await t.app.inject({
 			method: "POST",
 			url: "/auth/introspect",
