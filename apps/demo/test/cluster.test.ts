@@ -1,0 +1,119 @@
+/**
+ * Two demo instances whose refresh families live in a Redis Cluster the test starts (3
+ * primaries, 3 replicas; the store package's harness). Each instance is the real app
+ * (`buildApp`) listening on its own port with its own ioredis `Cluster` client and
+ * `RedisStore`; they share the issuer's key ring in process, because the demo has no Cluster
+ * option for its Redis connection yet (its `REDIS_URL` takes one node). Locally a missing
+ * redis-server skips this file; under CI=true it fails.
+ */
+import type { AddressInfo } from "node:net";
+import { RedisStore } from "@xshl/session-store/redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	shouldSkipCluster,
+	startCluster,
+	type TestCluster,
+} from "../../../packages/store/test/cluster/harness";
+import { StoreAdapter } from "../src/xshl.js";
+import { makeApp, type TestApp } from "./helpers.js";
+import { HttpClient } from "./procs.js";
+
+describe.skipIf(shouldSkipCluster())("several demo instances on a Redis Cluster", () => {
+	const prefix = `xshl-demo-cluster-${Math.random().toString(36).slice(2, 10)}`;
+	let cluster: TestCluster;
+	let a: TestApp;
+	let b: TestApp;
+	let urlA = "";
+	let urlB = "";
+
+	async function instance(share?: TestApp): Promise<TestApp> {
+		const store = new RedisStore({
+			client: await cluster.ready(),
+			prefix,
+			timeoutMs: 2000,
+			accessTokenTtlMs: 120_000,
+		});
+		await store.ready();
+		return makeApp({}, (deps) => ({
+			...deps,
+			// the real clock: the store decides with Redis TIME
+			now: Date.now,
+			store: new StoreAdapter(store, "redis"),
+			sessionStore: store,
+			...(share
+				? {
+						issuer: share.deps.issuer,
+						verifier: share.deps.verifier,
+						ring: share.deps.ring,
+						keys: share.deps.keys,
+						sealer: share.deps.sealer,
+					}
+				: {}),
+		}));
+	}
+
+	async function listen(t: TestApp): Promise<string> {
+		await t.app.listen({ host: "127.0.0.1", port: 0 });
+		return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+	}
+
+	beforeAll(async () => {
+		cluster = await startCluster("demo");
+		a = await instance();
+		b = await instance(a);
+		urlA = await listen(a);
+		urlB = await listen(b);
+	});
+
+	afterAll(async () => {
+		await Promise.all([a?.app.close(), b?.app.close()]);
+		await cluster?.stop();
+	});
+
+	it("login on A, refresh on B, then the old refresh token is a grace replay on A", async () => {
+		const alice = new HttpClient("Browser One/1.0");
+		expect((await alice.login(urlA, "alice", "alice-demo-pass")).status).toBe(200);
+		const firstSid = alice.sid;
+		const cookiesAfterLogin = new Map(alice.cookies);
+		const refreshed = await alice.refresh(urlB);
+		expect(refreshed.status).toBe(200);
+		expect(alice.sid).toBe(firstSid);
+		const me = await alice.request(urlA, "GET", "/api/me", { bearer: true });
+		expect(me.status).toBe(200);
+		expect((me.body.claims as { sid: string }).sid).toBe(firstSid);
+		// a racing tab on A presents the pre-rotation cookie: same family, no reuse verdict
+		const racing = new HttpClient("Browser One/1.0");
+		racing.cookies = cookiesAfterLogin;
+		const replay = await racing.refresh(urlA);
+		expect(replay.status).toBe(200);
+		expect(racing.sid).toBe(firstSid);
+	});
+
+	it("logout-all on A is seen by B (refresh and critical calls), sessions listed on both", async () => {
+		const phone = new HttpClient("Phone/2.0");
+		const laptop = new HttpClient("Laptop/3.0");
+		expect((await phone.login(urlA, "bob", "bob-demo-pass")).status).toBe(200);
+		expect((await laptop.login(urlB, "bob", "bob-demo-pass")).status).toBe(200);
+		for (const url of [urlA, urlB]) {
+			const listed = await laptop.request(url, "GET", "/auth/sessions", { bearer: true });
+			expect((listed.body.sessions as { sid: string }[]).map((s) => s.sid).sort()).toEqual(
+				[phone.sid, laptop.sid].sort(),
+			);
+		}
+		const out = await phone.request(urlA, "POST", "/auth/logout-all", {
+			bearer: true,
+			csrf: true,
+		});
+		expect(out.status).toBe(200);
+		const refresh = await laptop.refresh(urlB);
+		expect(refresh.status).toBe(401);
+		expect((refresh.body.error as { code: string }).code).toBe("ERR_STORE_SESSION_REVOKED");
+		const transfer = await laptop.request(urlB, "POST", "/api/transfer", {
+			bearer: true,
+			body: { to: "alice", amount: 1 },
+		});
+		expect(transfer.status).toBe(401);
+		expect((transfer.body.error as { code: string }).code).toBe("ERR_STORE_SESSION_REVOKED");
+		expect((await phone.refresh(urlA)).status).toBe(401);
+	});
+});
