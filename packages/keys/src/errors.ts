@@ -96,7 +96,6 @@ export interface KeysErrorOptions {
 	/** The underlying error, kept as `cause`. */
 	cause?: unknown;
 }
-
 /** One problem of a configuration: `path` is the dotted option path (`""` for the root). */
 export interface ConfigIssue {
 	/** Dotted path of the offending member, e.g. `"jwks.keys.2"`. */
@@ -104,7 +103,6 @@ export interface ConfigIssue {
 	/** What was wrong. */
 	readonly message: string;
 }
-
 /**
  * Base class of every `@xshl/keys` error: `code` comes from the subclass's static `code`,
  * `status` from {@link KEYS_ERROR_CODES}, `name` from the constructor.
@@ -122,7 +120,6 @@ export class KeysError extends Error {
 	readonly code: KeysErrorCode;
 	/** The HTTP status a server should answer. */
 	readonly status: (typeof KEYS_ERROR_CODES)[KeysErrorCode]["status"];
-
 	/**
 	 * @param message - what was wrong and what was expected; never carries keys, tokens or URLs.
 	 * @param options - `cause`, when another error led to this one.
@@ -134,21 +131,18 @@ export class KeysError extends Error {
 		this.status = KEYS_ERROR_CODES[this.code].status;
 	}
 }
-
 /** Invalid options, target, in-memory JWKS or ring snapshot, thrown before any token is read. */
 export class KeysConfigError extends KeysError {
 	static override readonly code = "ERR_KEYS_CONFIG_INVALID";
 	declare readonly code: "ERR_KEYS_CONFIG_INVALID";
 	/** The individual problems (zod issues, or one synthetic issue). */
 	readonly issues: readonly ConfigIssue[];
-
 	/** @param message - what was invalid. @param issues - the problems. @param options - `cause`. */
 	constructor(message: string, issues: readonly ConfigIssue[] = [], options?: KeysErrorOptions) {
 		super(message, options);
 		this.issues = issues;
 	}
 }
-
 /** Why a key set is unavailable; see {@link KeysUnavailableError}. */
 export type UnavailableReason = "fetch-failed" | "backoff" | "expired" | "closed";
 
@@ -158,14 +152,12 @@ export class KeysUnavailableError extends KeysError {
 	declare readonly code: "ERR_KEYS_UNAVAILABLE";
 	/** `fetch-failed`, `backoff` (retry delay after a cold failure), `expired` or `closed`. */
 	readonly reason: UnavailableReason;
-
 	/** @param reason - why. @param message - what happened. @param options - `cause`. */
 	constructor(reason: UnavailableReason, message: string, options?: KeysErrorOptions) {
 		super(message, options);
 		this.reason = reason;
 	}
 }
-
 /** Why no key matched; see {@link NoMatchingKeyError}. */
 export type NoMatchReason = "unknown-kid" | "cooldown" | "kid-invalid" | "no-candidate";
 
@@ -175,79 +167,67 @@ export class NoMatchingKeyError extends KeysError {
 	declare readonly code: "ERR_KEYS_NO_MATCHING_KEY";
 	/** `unknown-kid`, `cooldown`, `kid-invalid` or `no-candidate`. */
 	readonly reason: NoMatchReason;
-
 	/** @param reason - why. @param message - what was asked for (kid truncated, never a key). */
 	constructor(reason: NoMatchReason, message: string) {
 		super(message);
 		this.reason = reason;
 	}
 }
-
 /** More than one key fits after filtering by `use` and `alg`: the lookup fails closed. */
 export class MultipleMatchingKeysError extends KeysError {
 	static override readonly code = "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
 	declare readonly code: "ERR_KEYS_MULTIPLE_MATCHING_KEYS";
 	/** How many keys matched. */
 	readonly count: number;
-
 	/** @param count - how many keys matched. @param message - what was asked for. */
 	constructor(count: number, message: string) {
 		super(message);
 		this.count = count;
 	}
 }
-
 /** Base of the errors one JWKS request fails with; `retryable` says whether it is retried. */
 export class KeysFetchError extends KeysError {
 	/** Whether a retry may succeed (network, timeout, 408, 429, 5xx). */
 	readonly retryable: boolean;
-
 	/** @param message - never the URL. @param retryable - see above. @param options - `cause`. */
 	constructor(message: string, retryable: boolean, options?: KeysErrorOptions) {
 		super(message, options);
 		this.retryable = retryable;
 	}
 }
-
 /** The request (headers and body) took longer than `timeoutMs` (in ms). */
 export class KeysFetchTimeoutError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_FETCH_TIMEOUT";
 	declare readonly code: "ERR_KEYS_FETCH_TIMEOUT";
-
 	/** @param timeoutMs - the timeout that fired, in ms. */
 	constructor(readonly timeoutMs: number) {
 		super(`JWKS request timed out after ${timeoutMs} ms`, true);
 	}
 }
-
 /** A network failure (DNS, connection refused, reset); `causeCode` is the runtime's code. */
 export class KeysNetworkError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_NETWORK";
 	declare readonly code: "ERR_KEYS_NETWORK";
 	/** The runtime's error code (e.g. `ECONNREFUSED`), when it gave one. */
 	readonly causeCode: string | undefined;
-
 	/** @param causeCode - the runtime's code. @param options - `cause`: the runtime's error. */
 	constructor(causeCode: string | undefined, options?: KeysErrorOptions) {
 		super(`JWKS request failed (${causeCode ?? "network error"})`, true, options);
 		this.causeCode = causeCode;
 	}
 }
-
 /** TLS verification failed (unknown CA, expired, wrong host); not retried. */
 export class KeysTlsError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_TLS";
 	declare readonly code: "ERR_KEYS_TLS";
 	/** The runtime's TLS error code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
 	readonly causeCode: string;
-
 	/** @param causeCode - the runtime's TLS code. @param options - `cause`: the runtime's error. */
 	constructor(causeCode: string, options?: KeysErrorOptions) {
 		super(`JWKS request failed TLS verification (${causeCode})`, false, options);
 		this.causeCode = causeCode;
 	}
 }
-
 /** The endpoint answered `responseStatus`, not 200 (or 304); retried on 408, 429 and 5xx. */
 export class KeysHttpStatusError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_HTTP_STATUS";
@@ -256,7 +236,6 @@ export class KeysHttpStatusError extends KeysFetchError {
 	readonly responseStatus: number;
 	/** `Retry-After` in ms, when the server sent one. */
 	readonly retryAfterMs: number | undefined;
-
 	/** @param responseStatus - the status received. @param retryAfterMs - `Retry-After`, in ms. */
 	constructor(responseStatus: number, retryAfterMs?: number) {
 		const retry = responseStatus === 408 || responseStatus === 429 || responseStatus >= 500;
@@ -265,25 +244,21 @@ export class KeysHttpStatusError extends KeysFetchError {
 		this.retryAfterMs = retryAfterMs;
 	}
 }
-
 /** The body is larger than `maxResponseBytes` (by `Content-Length` or while streaming). */
 export class KeysResponseTooLargeError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_RESPONSE_TOO_LARGE";
 	declare readonly code: "ERR_KEYS_RESPONSE_TOO_LARGE";
-
 	/** @param maxResponseBytes - the limit, in bytes. */
 	constructor(readonly maxResponseBytes: number) {
 		super(`JWKS response is larger than ${maxResponseBytes} bytes`, false);
 	}
 }
-
 /** The response's media type (`contentType`, at most 100 characters) is not JSON. */
 export class KeysContentTypeError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_CONTENT_TYPE";
 	declare readonly code: "ERR_KEYS_CONTENT_TYPE";
 	/** The media type received (parameters removed, at most 100 characters). */
 	readonly contentType: string;
-
 	/** @param contentType - the media type received. */
 	constructor(contentType: string) {
 		const type = contentType.slice(0, 100);
@@ -291,49 +266,41 @@ export class KeysContentTypeError extends KeysFetchError {
 		this.contentType = type;
 	}
 }
-
 /** A redirect not followed: another origin, https to http, or more than 3 hops. */
 export class KeysRedirectError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_REDIRECT_REFUSED";
 	declare readonly code: "ERR_KEYS_REDIRECT_REFUSED";
-
 	/** @param message - why the redirect was refused (origins only, never the path). */
 	constructor(message: string) {
 		super(message, false);
 	}
 }
-
 /** The body is not a usable JWKS (not JSON, not `{keys:[...]}`, too many or no usable keys). */
 export class KeysJwksInvalidError extends KeysFetchError {
 	static override readonly code = "ERR_KEYS_JWKS_INVALID";
 	declare readonly code: "ERR_KEYS_JWKS_INVALID";
-
 	/** @param message - what was wrong. @param options - `cause` (a SyntaxError or ZodError). */
 	constructor(message: string, options?: KeysErrorOptions) {
 		super(message, false, options);
 	}
 }
-
 /** The key ring has no key for the purpose asked for (no active signing key). */
 export class KeyRingEmptyError extends KeysError {
 	static override readonly code = "ERR_KEYS_RING_EMPTY";
 	declare readonly code: "ERR_KEYS_RING_EMPTY";
 }
-
 /** A rotation closer to the previous switch than `minRotationIntervalMs`; retry at `retryAt`. */
 export class KeyRingRotationTooSoonError extends KeysError {
 	static override readonly code = "ERR_KEYS_ROTATION_TOO_SOON";
 	declare readonly code: "ERR_KEYS_ROTATION_TOO_SOON";
 	/** The earliest switch time accepted, in ms since the epoch. */
 	readonly retryAt: number;
-
 	/** @param retryAt - the earliest switch accepted, in ms. @param message - the interval. */
 	constructor(retryAt: number, message: string) {
 		super(message);
 		this.retryAt = retryAt;
 	}
 }
-
 /** Discriminated union of every error `@xshl/keys` throws; narrow it on `code`. */
 export type KeysErrors =
 	| KeysConfigError
