@@ -116,4 +116,36 @@ describe.skipIf(shouldSkipCluster())("several demo instances on a Redis Cluster"
 		expect((transfer.body.error as { code: string }).code).toBe("ERR_STORE_SESSION_REVOKED");
 		expect((await phone.refresh(urlA)).status).toBe(401);
 	});
+
+	it("a primary SIGKILLed: refreshes of its users answer 503 until the replica takes over, then work on both instances", async () => {
+		const carol = new HttpClient("Browser Three/1.0");
+		expect((await carol.login(urlA, "alice", "alice-demo-pass")).status).toBe(200);
+		const refreshCookie = [...carol.cookies.values()].find((v) => v.startsWith("xrt1.")) as string;
+		const tag = refreshCookie.split(".")[1]?.slice(0, 16) as string;
+		const admin = await cluster.ready();
+		const slot = Number(await admin.call("CLUSTER", "KEYSLOT", `{u:${tag}}`));
+		const victim = await cluster.primaryOf(slot);
+		cluster.nodes.find((n) => n.port === victim)?.proc.kill("SIGKILL");
+		const statuses: number[] = [];
+		const codes = new Set<string>();
+		for (let i = 0; i < 300; i++) {
+			const r = await carol.refresh(i % 2 ? urlA : urlB);
+			statuses.push(r.status);
+			if (r.status === 200) break;
+			codes.add((r.body.error as { code: string }).code);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		// fail closed while the shard has no primary, never a wrong verdict, then recovered
+		expect(statuses.at(-1)).toBe(200);
+		expect(new Set(statuses.slice(0, -1))).toEqual(new Set(statuses.length > 1 ? [503] : []));
+		expect([...codes]).toEqual(statuses.length > 1 ? ["ERR_STORE_UNAVAILABLE"] : []);
+		expect((await carol.refresh(urlA)).status).toBe(200);
+		expect((await carol.request(urlB, "GET", "/api/me", { bearer: true })).status).toBe(200);
+		// revocations wait for a replica: once the dead node is back as one, logout-all works
+		await cluster.restart(victim);
+		await cluster.waitHealthy();
+		const out = await carol.request(urlB, "POST", "/auth/logout-all", { bearer: true, csrf: true });
+		expect(out.status).toBe(200);
+		expect((await carol.refresh(urlA)).status).toBe(401);
+	});
 });
