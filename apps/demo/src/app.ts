@@ -75,6 +75,11 @@ const SECURITY_HEADERS = {
 	"x-frame-options": "DENY",
 };
 
+/** proxy-addr's trust function for exactly `hops` proxies in front. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+	return (_address, hop) => hop < hops;
+}
+
 /**
  * Build the app (not listening). Call `app.listen()` or `app.inject()`.
  *
@@ -90,7 +95,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 		bodyLimit: config.bodyLimit,
 		onProtoPoisoning: "error",
 		onConstructorPoisoning: "error",
-		trustProxy: config.trustProxy,
+		// never "trust everything": a hop count or the proxies' addresses (for logs; the session
+		// flows resolve the client IP themselves with the same setting)
+		trustProxy:
+			config.trustProxy === false
+				? false
+				: "hops" in config.trustProxy
+					? trustHops(config.trustProxy.hops)
+					: config.trustProxy.addresses,
 		routerOptions: { maxParamLength: 200 },
 		return503OnClosing: true,
 		genReqId: () => randomUUID(),
@@ -208,7 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				ip: { v4PrefixBits: 32, v6PrefixBits: 128 },
 			})
 		: WEB_TRACE_RECIPE;
-	const trustedProxies = config.trustProxy ? { hops: 1 } : undefined;
+	const trustedProxies = config.trustProxy === false ? undefined : config.trustProxy;
 	if (deps.ring && store && users && deps.sessionStore) {
 		const raw = deps.sessionStore!;
 		await app.register(xshl, {

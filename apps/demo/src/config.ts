@@ -129,7 +129,27 @@ const EnvSchema = z.object({
 	JWKS_CACHE_SECONDS: int("JWKS_CACHE_SECONDS", 300, 0, 86_400),
 	COOKIE_SECURE: bool("COOKIE_SECURE", true),
 	TRACE_IP: bool("TRACE_IP", false),
-	TRUST_PROXY: bool("TRUST_PROXY", false),
+	TRUST_PROXY: z
+		.string()
+		.optional()
+		.transform((v, ctx): false | { hops: number } | { addresses: string[] } => {
+			if (v === undefined || v === "" || v === "false" || v === "0") return false;
+			if (/^([1-9]|10)$/.test(v)) return { hops: Number(v) };
+			const addresses = v.split(",").map((a) => a.trim());
+			if (
+				v !== "true" &&
+				addresses.every(
+					(a) => /^[0-9A-Fa-f.:]+(\/[0-9]{1,3})?$/.test(a) && isIP(a.split("/")[0]!) !== 0,
+				)
+			)
+				return { addresses };
+			ctx.addIssue({
+				code: "custom",
+				message:
+					"TRUST_PROXY must be false, a hop count from 1 to 10, or the proxies' addresses/CIDRs (never true: any client could pick its IP)",
+			});
+			return z.NEVER;
+		}),
 	INTROSPECT_CLIENTS: list.pipe(
 		z.array(
 			z
@@ -191,7 +211,8 @@ export interface DemoConfig {
 	issuerJwksUrl: string | undefined;
 	cookieSecure: boolean;
 	traceIp: boolean;
-	trustProxy: boolean;
+	/** Proxies trusted for `X-Forwarded-For`: a hop count or their addresses/CIDRs; `false` = none. */
+	trustProxy: false | { hops: number } | { addresses: string[] };
 	introspectClients: Map<string, string>;
 	usersFile: string;
 	loginRateLimit: number;

@@ -326,6 +326,20 @@ describe("CSRF on cookie routes (WEB-03)", () => {
 	});
 });
 
+describe("TRUST_PROXY", () => {
+	it("takes a hop count or addresses, never true", () => {
+		expect(loadConfig({}).trustProxy).toBe(false);
+		expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toEqual({ hops: 1 });
+		expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.0.2.7" }).trustProxy).toEqual({
+			addresses: ["10.0.0.0/8", "192.0.2.7"],
+		});
+		for (const v of ["true", "11", "evil.example"])
+			expect(() => loadConfig({ TRUST_PROXY: v }), v).toThrowError(
+				"TRUST_PROXY must be false, a hop count from 1 to 10, or the proxies' addresses/CIDRs (never true: any client could pick its IP)",
+			);
+	});
+});
+
 describe("POST /auth/refresh", () => {
 	it("rotates: new refresh cookie, new access token, same sid", async () => {
 		const c = new Client(t.app);
