@@ -132,7 +132,10 @@ export const NOW_MS_DIFF = NOW * 1000;
 export const trace = new Trace(UA, SALT);
 
 /** The option sets every token is verified under (each by both engines). */
-export function optionSets(keys: readonly DiffKey[]): Record<string, VerifySessionOptions> {
+export function optionSets(
+	keys: readonly DiffKey[],
+	hmacKey: CryptoKey,
+): Record<string, VerifySessionOptions> {
 	const now = () => NOW_MS_DIFF;
 	return {
 		strict: {
@@ -168,7 +171,22 @@ export function optionSets(keys: readonly DiffKey[]): Record<string, VerifySessi
 			issuer: [APP, "other"],
 			now,
 		},
+		// an HMAC CryptoKey for SHA-256 only: HS384 over the same secret must fail in both engines
+		hmacKey: {
+			keys: strictKeySet(keys),
+			hmacSecret: hmacKey,
+			algorithms: ["HS256", "HS384", "ES256", "EdDSA"],
+			now,
+		},
 	};
+}
+
+/** {@link HMAC_SECRET} as a WebCrypto HMAC key bound to SHA-256. */
+export function hmacCryptoKey(): Promise<CryptoKey> {
+	return crypto.subtle.importKey("raw", HMAC_SECRET, { name: "HMAC", hash: "SHA-256" }, false, [
+		"sign",
+		"verify",
+	]);
 }
 
 // ---- signing anything with any scheme ----
