@@ -30,7 +30,9 @@ for (const alg of ALGS) {
 			const start = process.cpuUsage();
 			for (let k = 0; k < CALLS; k++) await fn();
 			const used = process.cpuUsage(start);
-			(samples[name] ??= []).push((used.user + used.system) / CALLS);
+			const list = samples[name] ?? [];
+			list.push((used.user + used.system) / CALLS);
+			samples[name] = list;
 		}
 	}
 	/** @type {Record<string, number>} */
