@@ -2,6 +2,8 @@
 // The access token is kept in memory; the refresh token is an HttpOnly cookie the page
 // never sees. Cookie routes get the custom CSRF header `X-XSHL-Request: 1`.
 
+import { SessionClient } from "/xshl-client.js";
+
 const $ = (id) => document.getElementById(id);
 const state = { token: "", claims: null, header: null, kid: "", refreshTimer: 0, refreshes: 0 };
 
@@ -83,24 +85,24 @@ function scheduleRefresh() {
 	state.refreshTimer = setTimeout(() => void silentRefresh(), Math.max(1000, due));
 }
 
-let refreshing = null;
+// @xshl/http's browser client: one refresh per browser (Web Locks), and the new token reaches
+// the other tabs of this page over BroadcastChannel. The page keeps its own timer.
+const session = new SessionClient({ autoRefresh: false });
+session.on("token", (t) => {
+	if (t.accessToken !== state.token) setToken({ access_token: t.accessToken });
+});
+session.on("logout", ({ reason }) => {
+	if (state.token && reason === "logout") loggedOut("logged out in another tab");
+});
+
 async function refresh(quiet = false) {
-	// One refresh at a time (the store also has a grace window for racing tabs).
-	refreshing ??= (async () => {
-		try {
-			const res = await cookieRoute("/auth/refresh");
-			if (!res.ok) {
-				const why = await errorText(res);
-				loggedOut(quiet ? "" : `refresh failed: ${why}`);
-				return false;
-			}
-			setToken(await res.json());
-			return true;
-		} finally {
-			refreshing = null;
-		}
-	})();
-	return refreshing;
+	try {
+		await session.refresh();
+		return true;
+	} catch (err) {
+		loggedOut(quiet ? "" : `refresh failed: ${err.status ?? ""} ${err.code ?? ""}: ${err.message}`);
+		return false;
+	}
 }
 
 async function silentRefresh() {

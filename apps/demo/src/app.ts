@@ -4,6 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { toWebRequest, type XshlOptions, xshl } from "@xshl/fastify";
 import { createMemoryRateLimiter, defineTraceRecipe, WEB_TRACE_RECIPE } from "@xshl/http";
 import type { KeyRing } from "@xshl/keys/ring";
@@ -52,6 +54,7 @@ const PUBLIC_DIR = new URL("../public/", import.meta.url);
 const STATIC: Record<string, string> = {
 	"index.html": "text/html; charset=utf-8",
 	"app.js": "text/javascript; charset=utf-8",
+	"xshl-client.js": "text/javascript; charset=utf-8",
 	"app.css": "text/css; charset=utf-8",
 };
 
@@ -194,8 +197,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 	// ---- static page -------------------------------------------------------------------
 	const files = new Map<string, Buffer>();
-	for (const name of Object.keys(STATIC))
+	for (const name of ["index.html", "app.js", "app.css"])
 		files.set(name, await readFile(new URL(name, PUBLIC_DIR)));
+	// the browser client of @xshl/http (no dependencies), served as is to the page
+	const httpDir = dirname(createRequire(import.meta.url).resolve("@xshl/http/package.json"));
+	files.set("xshl-client.js", await readFile(join(httpDir, "dist", "client.js")));
 	const sendStatic =
 		(name: string) => async (_req: FastifyRequest, reply: import("fastify").FastifyReply) =>
 			reply
@@ -208,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				.send(files.get(name));
 	app.get("/", sendStatic("index.html"));
 	app.get("/app.js", sendStatic("app.js"));
+	app.get("/xshl-client.js", sendStatic("xshl-client.js"));
 	app.get("/app.css", sendStatic("app.css"));
 
 	app.get("/healthz", async () => ({ ok: true, mode, store: store?.kind ?? null }));

@@ -93,6 +93,15 @@ describe("static and health", () => {
 		const css = await t.app.inject("/app.css");
 		expect(css.statusCode).toBe(200);
 	});
+	it("the page loads @xshl/http's browser client from its own origin", async () => {
+		const js = await t.app.inject("/app.js");
+		expect(js.body).toContain('import { SessionClient } from "/xshl-client.js";');
+		const client = await t.app.inject("/xshl-client.js");
+		expect(client.statusCode).toBe(200);
+		expect(client.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+		expect(client.body).toMatch(/^export \{[^}]*\bSessionClient\b/m);
+		expect(client.body).not.toMatch(/^import /m);
+	});
 	it("health", async () => {
 		const res = await t.app.inject("/healthz");
 		expect(res.json()).toEqual({ ok: true, mode: "issuer", store: "memory" });
