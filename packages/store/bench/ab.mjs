@@ -13,10 +13,18 @@ const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const SLICE_MS = 200;
 const CONCURRENCY = 32;
 const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { db: 4 });
+/** @type {string[]} */
 const prefixes = [];
 
+/** @typedef {() => Promise<number>} Op one step; resolves to the operations it did */
+
+/**
+ * @param {string} dir
+ * @param {string} tag
+ * @returns {Promise<Record<string, Op>>}
+ */
 async function setup(dir, tag) {
-	const url = (f) => pathToFileURL(resolve(dir, f)).href;
+	const url = (/** @type {string} */ f) => pathToFileURL(resolve(dir, f)).href;
 	const { MemoryStore } = await import(url("index.js"));
 	const { RedisStore } = await import(url("redis.js"));
 	const pepper = randomBytes(32);
@@ -24,7 +32,7 @@ async function setup(dir, tag) {
 	prefixes.push(prefix);
 	const memory = new MemoryStore({ pepper });
 	const redis = new RedisStore({ client, prefix, pepper, timeoutMs: 5000 });
-	const chain = async (store, n) => {
+	const chain = async (/** @type {any} */ store, /** @type {number} */ n) => {
 		const out = [];
 		for (let i = 0; i < n; i++)
 			out.push((await store.login({ sub: `ab-${i}`, trace: "T" })).refreshToken);
@@ -69,7 +77,11 @@ async function setup(dir, tag) {
 	};
 }
 
-/** Runs `fn` for one slice; returns the operations done and this process's CPU time (µs). */
+/**
+ * Runs `fn` for one slice; returns the operations done and this process's CPU time (µs).
+ * @param {Op} fn
+ * @returns {Promise<[number, number]>}
+ */
 async function slice(fn) {
 	const cpu = process.cpuUsage();
 	const end = performance.now() + SLICE_MS;
@@ -86,24 +98,24 @@ const b = await setup(dirB, "b");
 console.log(`| Operation | A ops/s | B ops/s | B / A | A CPU µs/op | B CPU µs/op |`);
 console.log(`|---|---|---|---|---|---|`);
 for (const name of Object.keys(a)) {
-	const sum = { a: [0, 0], b: [0, 0] };
-	await slice(a[name]);
-	await slice(b[name]);
+	const opA = /** @type {Op} */ (a[name]);
+	const opB = /** @type {Op} */ (b[name]);
+	let [na, ua, nb, ub] = [0, 0, 0, 0];
+	await slice(opA);
+	await slice(opB);
 	for (let r = 0; r < ROUNDS; r++) {
-		for (const [k, fn] of [
-			["a", a[name]],
-			["b", b[name]],
-		]) {
-			const [n, us] = await slice(fn);
-			sum[k][0] += n;
-			sum[k][1] += us;
-		}
+		const [n1, u1] = await slice(opA);
+		const [n2, u2] = await slice(opB);
+		na += n1;
+		ua += u1;
+		nb += n2;
+		ub += u2;
 	}
 	const secs = (ROUNDS * SLICE_MS) / 1000;
-	const fa = Math.round(sum.a[0] / secs);
-	const fb = Math.round(sum.b[0] / secs);
-	const ca = (sum.a[1] / sum.a[0]).toFixed(1);
-	const cb = (sum.b[1] / sum.b[0]).toFixed(1);
+	const fa = Math.round(na / secs);
+	const fb = Math.round(nb / secs);
+	const ca = (ua / na).toFixed(1);
+	const cb = (ub / nb).toFixed(1);
 	console.log(`| ${name} | ${fa} | ${fb} | ${(fb / fa).toFixed(2)} | ${ca} | ${cb} |`);
 }
 for (const p of prefixes) {
