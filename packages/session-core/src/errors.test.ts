@@ -62,6 +62,7 @@ describe("errors", () => {
 			ERR_SESSION_VERSION_MISMATCH: [true, 401],
 			ERR_SESSION_SID_MISMATCH: [true, 401],
 			ERR_SESSION_TRACE_MISMATCH: [true, 401],
+			ERR_SESSION_REVOKED: [true, 401],
 		});
 	});
 

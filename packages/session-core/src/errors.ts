@@ -36,6 +36,7 @@ export const SESSION_ERROR_CODES = {
 	ERR_SESSION_VERSION_MISMATCH: { status: 401, meaning: "The token's `version` is not the expected session version." },
 	ERR_SESSION_SID_MISMATCH: { status: 401, meaning: "The token's `sid` is not the expected session id (another key-set name or another trace)." },
 	ERR_SESSION_TRACE_MISMATCH: { status: 401, meaning: "The token's `trace` does not match the verifier's trace for its `jti` (another client context)." },
+	ERR_SESSION_REVOKED: { status: 401, meaning: "The `revocations` source reports the token revoked (its `sid`, its `jti`, or a logout everywhere after its `iat`), or refuses every token while its feed is stale." },
 } as const;
 
 /** Every stable error code `@xshl/session-core` can throw. */
@@ -215,6 +216,12 @@ export class SessionTraceMismatchError extends SessionTokenError {
 	declare readonly code: "ERR_SESSION_TRACE_MISMATCH";
 }
 
+/** The `revocations` source reports the token revoked (or refuses every token, fail-closed). */
+export class SessionRevokedError extends SessionTokenError {
+	static override readonly code = "ERR_SESSION_REVOKED";
+	declare readonly code: "ERR_SESSION_REVOKED";
+}
+
 /** Discriminated union of every error `@xshl/session-core` throws; narrow it on `code`. */
 // biome-ignore format: the union in as few lines as it takes
 export type SessionErrors =
@@ -225,4 +232,4 @@ export type SessionErrors =
 	| SessionTypeInvalidError | SessionExpiredError | SessionNotYetValidError
 	| SessionIssuedInFutureError | SessionClaimMissingError | SessionClaimInvalidError
 	| SessionAudienceInvalidError | SessionIssuerInvalidError | SessionVersionMismatchError
-	| SessionSidMismatchError | SessionTraceMismatchError;
+	| SessionSidMismatchError | SessionTraceMismatchError | SessionRevokedError;

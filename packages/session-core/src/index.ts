@@ -43,6 +43,8 @@ export * from "./errors";
 export type { JsonValue, MergeResult } from "./session";
 export { Session } from "./session";
 export type {
+	RevocationClaims,
+	RevocationSource,
 	SessionClaimsSchemaLike,
 	SessionVerifier,
 	VerifiedSession,

@@ -21,8 +21,11 @@ import {
 } from "./internal/claim-checks";
 import { joseEngine, type VerifiedJws, type VerifyEngine } from "./internal/engine-jose";
 import { detectNodeCrypto, type NodeCrypto, nodeEngine } from "./internal/engine-node";
+import { checkRevoked, type RevocationSource } from "./internal/revocation-check";
 import { deepFreeze, VerifiedTokenCache } from "./internal/verify-cache";
 import { compileVerifyOptions } from "./internal/verify-options";
+
+export type { RevocationClaims, RevocationSource } from "./internal/revocation-check";
 
 /** A zod schema whose output is at least the base {@link SessionClaims}. */
 export type SessionClaimsSchemaLike = z.ZodType<SessionClaims, unknown>;
@@ -115,6 +118,16 @@ export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = Sessio
 	 * @default "auto"
 	 */
 	engine?: "auto" | "jose";
+	/**
+	 * A revocation source asked synchronously after the signature and the claims, and on every
+	 * hit of the verified-token cache: when `isRevoked({ sid, jti, sub, iat })` returns true (or
+	 * throws) the token is refused with `SessionRevokedError` (`ERR_SESSION_REVOKED`, 401).
+	 * Structural, so any source works; `RevocationFeedClient` of `@xshl/keys/revocations`
+	 * follows the issuer's signed feed with no store call per request.
+	 * @default undefined (no revocation check)
+	 * @example `createSessionVerifier({ keys, revocations: feed })`
+	 */
+	revocations?: RevocationSource;
 }
 
 /** Options of the opt-in verified-token cache ({@link VerifySessionOptions.cache}). */
@@ -245,6 +258,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		checkVersionAndSid(result.payload, version, b.sid);
 		const claims = parseClaims(schema, result.payload);
 		checkTrace(claims, b.trace);
+		checkRevoked(claims as Record<string, unknown>, o.revocations);
 		return claims as z.output<S>;
 	}
 	const check = (result: VerifiedJws): z.output<S> => checkBound(result, fixed);
@@ -299,6 +313,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 				try {
 					// the per-call checks of a cached token: the times (a failure evicts it) ...
 					checkTimes(claims, entry, Math.floor(ms / 1000), leeway, maxTokenAge);
+					checkRevoked(claims, o.revocations);
 				} catch (error) {
 					c.delete(token);
 					return Promise.reject(error);

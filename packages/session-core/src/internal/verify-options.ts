@@ -13,6 +13,7 @@ import {
 	SIGNING_ALGORITHMS,
 } from "../constants";
 import type { SessionClaimsSchemaLike } from "../verify";
+import type { RevocationSource } from "./revocation-check";
 import { acceptedTypesSchema, normalizeTyp } from "./typ";
 import { configError } from "./zod";
 
@@ -93,6 +94,15 @@ const verifyOptionsSchema = z.object({
 		})
 		.optional(),
 	engine: z.enum(["auto", "jose"]).default("auto"),
+	revocations: z
+		.custom<RevocationSource>(
+			(v) =>
+				v !== null &&
+				typeof v === "object" &&
+				typeof (v as RevocationSource).isRevoked === "function",
+			{ message: "expected an object with isRevoked(claims)" },
+		)
+		.optional(),
 });
 
 /** Verify options checked once: what every engine and check reads on the hot path. */
@@ -130,6 +140,8 @@ export interface CompiledVerifyOptions {
 		| { readonly maxEntries: number; readonly maxAgeMs?: number | undefined }
 		| undefined;
 	readonly engine: "auto" | "jose";
+	/** The `revocations` source, asked after the claims and on every cache hit. */
+	readonly revocations: RevocationSource | undefined;
 }
 
 /**
@@ -186,6 +198,7 @@ export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 		clockMs: clock ?? Date.now,
 		cache: o.cache,
 		engine: o.engine,
+		revocations: o.revocations,
 	};
 }
 
