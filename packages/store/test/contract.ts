@@ -47,7 +47,8 @@ function record(store: SessionStore, into: StoreEvent[]): void {
 
 /**
  * A dump without RedisStore's attempt records (`…}:a:<id>` and the value line after it): they
- * are idempotency bookkeeping of every write call (expiring after timeoutMs + 1 s), not state.
+ * are idempotency bookkeeping of logins, rotations and logout-everywhere, not state, and one
+ * written by an earlier login may expire (timeoutMs + 1 s) between two dumps.
  */
 function withoutAttempts(dump: string): string {
 	const lines = dump.split("\n");
