@@ -222,8 +222,9 @@ export function xshl<B = unknown>(input: XshlOptionsInput<B>): XshlMiddleware {
 	const routes = new Hono();
 	routes.use("*", async (c, next) => {
 		const b = get(c.env);
-		if (!b.server?.routes.some((r) => pathMatches(r.path, c.req.path))) return next();
-		// one of the issuer's paths: its router answers (405 with Allow for a wrong method)
+		// each route with its method, like the other adapters: anything else falls through
+		if (!b.server?.routes.some((r) => r.method === c.req.method && pathMatches(r.path, c.req.path)))
+			return next();
 		c.res = await b.server.handle(c.req.raw, info(b.options, c));
 	});
 

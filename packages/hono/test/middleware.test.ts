@@ -91,6 +91,13 @@ describe("issuer routes as a sub-app", () => {
 		expect(await ok.json()).toEqual({ ok: true });
 	});
 
+	it("another method on an issuer path falls through to the app, like the other adapters", async () => {
+		const { app } = issuerApp();
+		app.put("/auth/sessions", (c) => c.text("mine", 418));
+		expect((await app.request("/auth/sessions", { method: "PUT" })).status).toBe(418);
+		expect((await app.request("/auth/logout-all", { method: "GET" })).status).toBe(404);
+	});
+
 	it("the same realm as the issuer in every challenge", async () => {
 		const auth = xshl(issuerOptions({ realm: "orders" }));
 		const app = new Hono<XshlEnv>().get("/x", auth, (c) => c.text("x"));
