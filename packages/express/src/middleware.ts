@@ -169,10 +169,15 @@ export function xshlErrorHandler(options?: XshlExpressOptions): ErrorRequestHand
 	return (err, _req, res, next) => {
 		const a = errorAnswer(err, ro);
 		if (a.status === 500 || res.headersSent) return next(err);
+		// res.end, not res.json: no ETag on an error, as on the other adapters
 		res
 			.status(a.status)
-			.set({ ...a.headers, "cache-control": "no-store" })
-			.json({ error: { code: a.code, message: a.message } });
+			.set({
+				...a.headers,
+				"content-type": "application/json; charset=utf-8",
+				"cache-control": "no-store",
+			})
+			.end(JSON.stringify({ error: { code: a.code, message: a.message } }));
 	};
 }
 

@@ -69,6 +69,8 @@ describe("issuer Router and req.session on a real Express server", () => {
 			'Bearer realm="xshl", error="invalid_request", error_description="Authorization header is malformed"',
 		);
 		expect(me.headers.get("cache-control")).toBe("no-store");
+		expect(me.headers.get("etag")).toBeNull();
+		expect(me.headers.get("content-type")).toBe("application/json; charset=utf-8");
 		expect(await me.json()).toEqual({
 			error: { code: "ERR_HTTP_TOKEN_MALFORMED", message: "Authorization header is malformed" },
 		});
