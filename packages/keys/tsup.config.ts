@@ -3,5 +3,5 @@ import { preset } from "../../tsup.preset.ts";
 
 export default defineConfig({
 	...preset,
-	entry: ["src/index.ts", "src/errors.ts", "src/ring.ts", "src/node.ts"],
+	entry: ["src/index.ts", "src/errors.ts", "src/ring.ts", "src/node.ts", "src/revocations.ts"],
 });

@@ -8,6 +8,8 @@ import {
 	KeysConfigError,
 	KeysContentTypeError,
 	KeysError,
+	KeysFeedInvalidError,
+	KeysFeedRollbackError,
 	KeysFetchError,
 	KeysFetchTimeoutError,
 	KeysHttpStatusError,
@@ -37,6 +39,8 @@ describe("errors", () => {
 		[new KeysJwksInvalidError("m"), "ERR_KEYS_JWKS_INVALID", 503],
 		[new KeyRingEmptyError("m"), "ERR_KEYS_RING_EMPTY", 500],
 		[new KeyRingRotationTooSoonError(5, "m"), "ERR_KEYS_ROTATION_TOO_SOON", 409],
+		[new KeysFeedInvalidError("m"), "ERR_KEYS_FEED_INVALID", 503],
+		[new KeysFeedRollbackError(7, 6), "ERR_KEYS_FEED_ROLLBACK", 503],
 	];
 
 	it("every class has its literal code, the registry's status, its own name, and extends KeysError", () => {

@@ -86,6 +86,16 @@ export const KEYS_ERROR_CODES = {
 		meaning:
 			"A key ring rotation was asked for closer to the previous switch than minRotationIntervalMs.",
 	},
+	ERR_KEYS_FEED_INVALID: {
+		status: 503,
+		meaning:
+			"A revocation feed document is not a JWS of the feed type verified by the key set, or its payload is malformed (tampered); the state held is kept.",
+	},
+	ERR_KEYS_FEED_ROLLBACK: {
+		status: 503,
+		meaning:
+			"A revocation feed document has a lower seq than the one held (an old feed replayed); the newer state is kept.",
+	},
 } as const;
 
 /** Every stable error code `@xshl/keys` can throw. */
@@ -301,6 +311,26 @@ export class KeyRingRotationTooSoonError extends KeysError {
 		this.retryAt = retryAt;
 	}
 }
+/** A revocation feed document failed verification or parsing; the state held is kept. */
+export class KeysFeedInvalidError extends KeysError {
+	static override readonly code = "ERR_KEYS_FEED_INVALID";
+	declare readonly code: "ERR_KEYS_FEED_INVALID";
+}
+/** A revocation feed document older than the one held (`seq` went down); the newer state is kept. */
+export class KeysFeedRollbackError extends KeysError {
+	static override readonly code = "ERR_KEYS_FEED_ROLLBACK";
+	declare readonly code: "ERR_KEYS_FEED_ROLLBACK";
+	/** The `seq` held. */
+	readonly heldSeq: number;
+	/** The `seq` received. */
+	readonly receivedSeq: number;
+	/** @param heldSeq - the seq held. @param receivedSeq - the seq received. */
+	constructor(heldSeq: number, receivedSeq: number) {
+		super(`revocation feed rolled back: seq ${receivedSeq} is lower than the ${heldSeq} held`);
+		this.heldSeq = heldSeq;
+		this.receivedSeq = receivedSeq;
+	}
+}
 /** Discriminated union of every error `@xshl/keys` throws; narrow it on `code`. */
 export type KeysErrors =
 	| KeysConfigError
@@ -316,4 +346,6 @@ export type KeysErrors =
 	| KeysRedirectError
 	| KeysJwksInvalidError
 	| KeyRingEmptyError
-	| KeyRingRotationTooSoonError;
+	| KeyRingRotationTooSoonError
+	| KeysFeedInvalidError
+	| KeysFeedRollbackError;

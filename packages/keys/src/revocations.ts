@@ -1,0 +1,388 @@
+/**
+ * `@xshl/keys/revocations`: follow an issuer's signed revocation feed and answer "is this
+ * token revoked?" synchronously from memory, so a verifier refuses a revoked session within
+ * one poll and still makes no store call per request.
+ *
+ * @module
+ */
+import { base64url } from "jose";
+import { KeysError, KeysFeedInvalidError, KeysFeedRollbackError } from "./errors";
+import { Emitter } from "./internal/emitter";
+import { type FeedPayload, verifyFeedDocument } from "./internal/feed-document";
+import { type ResolvedFeedOptions, resolveFeedOptions } from "./internal/feed-options";
+import { type Conditional, type FetchLike, fetchWithRetries } from "./internal/http";
+import { sha256 } from "./internal/sha256";
+import type { KeySet } from "./types";
+
+export { FEED_TYPE } from "./internal/feed-document";
+
+/** Options of {@link RevocationFeedClient}. */
+export interface RevocationFeedClientOptions {
+	/** The issuer's feed URL (https, or http on a loopback host). */
+	url: string | URL;
+	/** The key set that verifies the session tokens; it verifies the feed too. */
+	keys: KeySet;
+	/** Interval between polls with `autoRefresh`, in ms. @default 2000 */
+	pollMs?: number;
+	/**
+	 * How long the state held may go without a successful refresh before `policy` applies, in
+	 * ms. Keep it below the access-token lifetime: it bounds how long a revoked token can
+	 * still pass while the feed is down (fail-open) . @default 60000
+	 */
+	maxStaleMs?: number;
+	/**
+	 * What `isRevoked` answers with no state or past `maxStaleMs`: `"fail-closed"` refuses
+	 * every token (an outage of the feed becomes an outage of the verifier), `"fail-open"`
+	 * keeps answering from the last state (a revocation made during the outage is missed until
+	 * the tokens expire). @default "fail-closed"
+	 */
+	policy?: "fail-closed" | "fail-open";
+	/** Per-request timeout over headers and body, in ms. @default 5000 */
+	timeoutMs?: number;
+	/** Time allowed across the retries of a `load()`, in ms. @default 10000 */
+	foregroundBudgetMs?: number;
+	/** Retries of one refresh (network, timeout, 408, 429, 5xx). @default 1 */
+	retries?: number;
+	/** First retry delay (full jitter), in ms. @default 200 */
+	retryBaseDelayMs?: number;
+	/** Largest retry delay, in ms. @default 2000 */
+	retryMaxDelayMs?: number;
+	/** First delay of the next poll after a failed refresh (doubles per failure), in ms. @default 1000 */
+	errorBackoffMs?: number;
+	/** Largest delay after failed refreshes, in ms. @default 30000 */
+	errorBackoffMaxMs?: number;
+	/** Largest response accepted, in bytes. @default 4194304 (4 MiB) */
+	maxResponseBytes?: number;
+	/** Extra request headers. @default {} */
+	headers?: Record<string, string>;
+	/** Other origins a redirect may go to. @default [] */
+	allowRedirectOrigins?: string[];
+	/** A `fetch` implementation. @default globalThis.fetch */
+	fetch?: FetchLike;
+	/** An undici dispatcher passed to fetch. */
+	dispatcher?: object;
+	/** Poll every `pollMs` (with backoff after failures) until `close()`. @default false */
+	autoRefresh?: boolean;
+	/** Allow plain http on a non-loopback host (anyone on the path could block the feed). @default false */
+	allowInsecureHttp?: boolean;
+	/** The clock, ms. @default Date.now */
+	now?: () => number;
+	/** Jitter source in [0, 1). @default Math.random */
+	random?: () => number;
+}
+
+/** What `isRevoked` is asked (the structural `revocations` option of `@xshl/session-core`). */
+export interface RevocationClaims {
+	/** The token's `sid`. */
+	sid: string;
+	/** The token's `jti`. */
+	jti: string;
+	/** The token's `sub`. */
+	sub?: string;
+	/** The token's `iat`, NumericDate seconds. */
+	iat: number;
+}
+
+/** The state of a feed client, from {@link RevocationFeedClient.health}. */
+export interface RevocationFeedHealth {
+	/** `empty` (never loaded), `fresh`, `stale` (last refresh failed), `expired` (past `maxStaleMs`). */
+	state: "empty" | "fresh" | "stale" | "expired";
+	/** The `seq` held, or `undefined`. */
+	seq: number | undefined;
+	/** Ms since the last successful refresh, or `undefined`. */
+	ageMs: number | undefined;
+	/** Entries held (sids + jtis + users). */
+	entries: number;
+	/** The policy that applies once expired. */
+	policy: "fail-closed" | "fail-open";
+	/** True when `isRevoked` refuses every token right now (empty or expired, fail-closed). */
+	refusingAll: boolean;
+	/** The code of the last refresh error, or `undefined`. */
+	lastError: string | undefined;
+}
+
+/** Events of {@link RevocationFeedClient}, by type. */
+export interface RevocationFeedEvents {
+	/** A refresh succeeded (`notModified` for a 304, `delta` for a `since` answer). */
+	refresh: { seq: number; entries: number; notModified: boolean; delta: boolean };
+	/** A refresh failed; `retryInMs` until the next poll (with `autoRefresh`). */
+	refreshError: { error: KeysError; retryInMs: number };
+	/** The first failed refresh after a success: the state held is getting old. */
+	stale: { ageMs: number; error: KeysError };
+	/** The state held passed `maxStaleMs`: the policy now applies (once per outage). */
+	expired: { ageMs: number; policy: "fail-closed" | "fail-open" };
+}
+
+interface State {
+	seq: number;
+	salt: string;
+	sids: Map<string, number>;
+	jtis: Map<string, number>;
+	users: Map<string, [number, number, string]>;
+}
+
+const enc = new TextEncoder();
+
+/**
+ * Follows an issuer's revocation feed (`createRevocationFeed` of
+ * `@xshl/session-store/feed`): each refresh fetches `url?since=<seq>` with the fetch rules
+ * of `RemoteKeySet` (timeouts, size cap, same-origin redirects, retries with jitter, ETag),
+ * verifies the compact JWS with the session key set (`typ: xshl-revocations+jwt`), refuses
+ * an older `seq` and keeps the newer state, and answers {@link isRevoked} synchronously.
+ *
+ * @example
+ * ```ts
+ * import { RemoteKeySet } from '@xshl/keys'
+ * import { RevocationFeedClient } from '@xshl/keys/revocations'
+ * import { createSessionVerifier } from '@xshl/session-core'
+ *
+ * const keys = new RemoteKeySet({ name: 'app', url: 'https://id.example/.well-known/jwks.json' })
+ * const feed = new RevocationFeedClient({ url: 'https://id.example/.well-known/xshl-revocations', keys, autoRefresh: true })
+ * await feed.load()
+ * const verifier = createSessionVerifier({ keys, revocations: feed })
+ * ```
+ */
+export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
+	/** The feed URL. */
+	readonly url: URL;
+	readonly #o: ResolvedFeedOptions;
+	#state: State | undefined;
+	#etag: string | undefined;
+	#lastSuccessAt: number | undefined;
+	#lastError: KeysError | undefined;
+	#failures = 0;
+	#expiredEmitted = false;
+	#inflight: Promise<void> | undefined;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#closed = false;
+	readonly #abort = new AbortController();
+	readonly #tags = new Map<string, string>();
+
+	/**
+	 * @param options - see {@link RevocationFeedClientOptions}.
+	 * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` for invalid options.
+	 */
+	constructor(options: RevocationFeedClientOptions) {
+		super();
+		this.#o = resolveFeedOptions(options);
+		this.url = this.#o.url;
+		if (this.#o.autoRefresh) this.#schedule(0);
+	}
+
+	/**
+	 * Refresh now (single-flight: concurrent calls share one request).
+	 *
+	 * @returns when the state is current.
+	 * @throws KeysFeedRollbackError `ERR_KEYS_FEED_ROLLBACK` when the feed's `seq` is lower
+	 *   than the one held (the newer state is kept).
+	 * @throws KeysFeedInvalidError `ERR_KEYS_FEED_INVALID` for a bad signature, `typ` or
+	 *   payload (the state held is kept).
+	 * @throws KeysFetchError subclasses (`ERR_KEYS_NETWORK`, `ERR_KEYS_HTTP_STATUS`, ...) when
+	 *   the feed cannot be fetched.
+	 */
+	load(): Promise<void> {
+		if (this.#inflight !== undefined) return this.#inflight;
+		const p = this.#refresh().finally(() => {
+			this.#inflight = undefined;
+		});
+		this.#inflight = p;
+		return p;
+	}
+
+	/**
+	 * Whether a token must be refused, from memory: its `sid` or `jti` is listed, or its user
+	 * logged out everywhere at or after its `iat`. With no state yet, or past `maxStaleMs`,
+	 * answers by `policy` (`true` for fail-closed).
+	 *
+	 * @param claims - `{ sid, jti, sub?, iat }` of a verified token.
+	 * @returns true to refuse the token.
+	 */
+	isRevoked(claims: RevocationClaims): boolean {
+		const s = this.#state;
+		if (s === undefined) return this.#o.policy === "fail-closed";
+		if (this.#expired()) {
+			if (this.#o.policy === "fail-closed") return true;
+		}
+		if (s.sids.has(claims.sid) || s.jtis.has(claims.jti)) return true;
+		if (s.users.size > 0 && claims.sub !== undefined) {
+			const entry = s.users.get(this.#tag(s.salt, claims.sub));
+			if (entry !== undefined && claims.iat * 1000 <= entry[0] && entry[2] !== claims.sid)
+				return true;
+		}
+		return false;
+	}
+
+	/** @returns the state, its age and the policy in force; see {@link RevocationFeedHealth}. */
+	health(): RevocationFeedHealth {
+		const s = this.#state;
+		const expired = s !== undefined && this.#expired();
+		const state =
+			s === undefined ? "empty" : expired ? "expired" : this.#failures > 0 ? "stale" : "fresh";
+		return {
+			state,
+			seq: s?.seq,
+			ageMs: this.#lastSuccessAt === undefined ? undefined : this.#o.now() - this.#lastSuccessAt,
+			entries: s === undefined ? 0 : s.sids.size + s.jtis.size + s.users.size,
+			policy: this.#o.policy,
+			refusingAll: this.#o.policy === "fail-closed" && (s === undefined || expired),
+			lastError: this.#lastError?.code,
+		};
+	}
+
+	/** Stop polling and abort a request in flight. */
+	close(): void {
+		this.#closed = true;
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		this.#timer = undefined;
+		this.#abort.abort();
+	}
+
+	#expired(): boolean {
+		const at = this.#lastSuccessAt;
+		const age = at === undefined ? Number.POSITIVE_INFINITY : this.#o.now() - at;
+		if (age <= this.#o.maxStaleMs) return false;
+		if (!this.#expiredEmitted) {
+			this.#expiredEmitted = true;
+			this.emit("expired", { ageMs: age, policy: this.#o.policy });
+		}
+		return true;
+	}
+
+	#tag(salt: string, sub: string): string {
+		const key = `${salt}\n${sub}`;
+		let tag = this.#tags.get(key);
+		if (tag === undefined) {
+			tag = base64url.encode(sha256(enc.encode(salt + sub)));
+			if (this.#tags.size >= 4096) this.#tags.delete(this.#tags.keys().next().value as string);
+			this.#tags.set(key, tag);
+		}
+		return tag;
+	}
+
+	async #refresh(): Promise<void> {
+		const o = this.#o;
+		const held = this.#state;
+		const url = new URL(this.url);
+		if (held !== undefined) url.searchParams.set("since", String(held.seq));
+		const conditional: Conditional = { etag: held === undefined ? undefined : this.#etag };
+		try {
+			const { result } = await fetchWithRetries(
+				url,
+				conditional,
+				{
+					fetch: o.fetch,
+					timeoutMs: o.timeoutMs,
+					maxResponseBytes: o.maxResponseBytes,
+					headers: { accept: "application/json", ...o.headers },
+					dispatcher: o.dispatcher,
+					allowRedirectOrigins: new Set(o.allowRedirectOrigins),
+					onWarning: () => {},
+					onRequest: () => {},
+				},
+				{
+					retries: o.retries,
+					baseDelayMs: o.retryBaseDelayMs,
+					maxDelayMs: o.retryMaxDelayMs,
+					budgetMs: o.foregroundBudgetMs,
+					random: o.random,
+					signal: this.#abort.signal,
+					onRetry: () => {},
+				},
+			);
+			if (result.notModified) {
+				if (held === undefined) throw new KeysFeedInvalidError("304 without a feed held");
+				this.#succeeded();
+				this.emit("refresh", {
+					seq: held.seq,
+					entries: count(held),
+					notModified: true,
+					delta: false,
+				});
+				return;
+			}
+			const body = result.body as { feed?: unknown } | null;
+			const doc = await verifyFeedDocument(
+				body !== null && typeof body === "object" ? body.feed : undefined,
+				o.keys,
+			);
+			const current = this.#state; // may have moved while verifying
+			if (current !== undefined && doc.seq < current.seq)
+				throw new KeysFeedRollbackError(current.seq, doc.seq);
+			this.#state = apply(current, doc, Math.floor(o.now() / 1000));
+			this.#etag = result.headers.get("etag") ?? undefined;
+			this.#succeeded();
+			const s = this.#state;
+			this.emit("refresh", {
+				seq: s.seq,
+				entries: count(s),
+				notModified: false,
+				delta: doc.since !== undefined,
+			});
+		} catch (e) {
+			const err =
+				e instanceof KeysError
+					? e
+					: new KeysFeedInvalidError("revocation feed could not be read", { cause: e });
+			const first = this.#failures === 0 && this.#lastSuccessAt !== undefined;
+			this.#failures++;
+			this.#lastError = err;
+			const retryInMs = Math.round(
+				Math.min(o.errorBackoffMaxMs, o.errorBackoffMs * 2 ** (this.#failures - 1)) *
+					(0.5 + o.random() / 2),
+			);
+			this.emit("refreshError", { error: err, retryInMs });
+			if (first)
+				this.emit("stale", { ageMs: o.now() - (this.#lastSuccessAt as number), error: err });
+			this.#expired();
+			this.#schedule(retryInMs);
+			throw err;
+		}
+	}
+
+	#succeeded(): void {
+		this.#lastSuccessAt = this.#o.now();
+		this.#failures = 0;
+		this.#lastError = undefined;
+		this.#expiredEmitted = false;
+		this.#schedule(this.#o.pollMs);
+	}
+
+	#schedule(delayMs: number): void {
+		if (!this.#o.autoRefresh || this.#closed) return;
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		const t = setTimeout(() => {
+			this.#timer = undefined;
+			if (!this.#closed) this.load().catch(() => {});
+		}, delayMs);
+		(t as { unref?: () => void }).unref?.();
+		this.#timer = t;
+	}
+}
+
+function count(s: State): number {
+	return s.sids.size + s.jtis.size + s.users.size;
+}
+
+/** The new state: a full document replaces, a delta on the state held adds; expired entries go. */
+function apply(held: State | undefined, doc: FeedPayload, nowSec: number): State {
+	let next: State;
+	if (doc.since === undefined) {
+		next = { seq: doc.seq, salt: doc.salt, sids: doc.sids, jtis: doc.jtis, users: doc.users };
+	} else {
+		if (held === undefined || held.seq !== doc.since || held.salt !== doc.salt)
+			throw new KeysFeedInvalidError("feed delta does not continue the state held");
+		next = {
+			seq: doc.seq,
+			salt: held.salt,
+			sids: new Map([...held.sids, ...doc.sids]),
+			jtis: new Map([...held.jtis, ...doc.jtis]),
+			users: new Map(held.users),
+		};
+		// a newer logout everywhere replaces the user's entry, as in the store
+		for (const [tag, entry] of doc.users) next.users.set(tag, entry);
+	}
+	for (const [k, exp] of next.sids) if (exp <= nowSec) next.sids.delete(k);
+	for (const [k, exp] of next.jtis) if (exp <= nowSec) next.jtis.delete(k);
+	for (const [k, [, exp]] of next.users) if (exp <= nowSec) next.users.delete(k);
+	return next;
+}
