@@ -56,6 +56,23 @@ describe("login", () => {
 		);
 	});
 
+	it("without Secure cookies: no prefixes, no Secure attribute, no HSTS", async () => {
+		const { server } = await fixture({ cookies: { secure: false } });
+		const res = await server.login(
+			req("/auth/login", {
+				method: "POST",
+				headers: pageHeaders(),
+				body: JSON.stringify({ username: "bob", password: "battery staple" }),
+			}),
+		);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("strict-transport-security")).toBeNull();
+		expect(res.headers.get("cache-control")).toBe("no-store");
+		const c = setCookies(res);
+		expect([...c.keys()]).toEqual(["xshl-rt", "xshl-fp"]);
+		expect(c.get("xshl-rt")!.raw).toMatch(/; Path=\/auth; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+	});
+
 	it("refuses wrong credentials with 401 ERR_HTTP_INVALID_CREDENTIALS and no cookie", async () => {
 		const { server } = await fixture();
 		const res = await server.login(
