@@ -552,3 +552,45 @@ describe("per-call trace (issue 13 §3)", () => {
 		expect(f.keys.resolverCalls - calls).toBe(1);
 	});
 });
+
+describe("engine selection and fallbacks", () => {
+	it("without process.getBuiltinModule (web runtimes) detection finds nothing and verifiers use jose", async () => {
+		const { detectNodeCrypto } = await import("../src/internal/engine-node");
+		expect(detectNodeCrypto()).toBeDefined();
+		const saved = process.getBuiltinModule;
+		(process as { getBuiltinModule?: unknown }).getBuiltinModule = undefined;
+		try {
+			expect(detectNodeCrypto()).toBeUndefined();
+			vi.resetModules();
+			const fresh = await import("../src/verify");
+			const f = await fixture("ES256");
+			const verifier = fresh.createSessionVerifier({ keys: f.keys });
+			expect(verifier.engine).toBe("jose");
+		} finally {
+			process.getBuiltinModule = saved;
+			vi.resetModules();
+		}
+	});
+
+	it("a resolver that returns a JWK (not a CryptoKey) is verified through jose, same results", async () => {
+		const { config, key } = await fixture("ES256");
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const jwkKeys = {
+			name: "session_name",
+			resolver: async () => ({ ...key.publicJwk, alg: "ES256" }) as unknown as CryptoKey,
+			getKey: async () => key.publicKey,
+			algorithms: () => ["ES256"],
+		};
+		for (const engine of ["auto", "jose"] as const) {
+			const verifier = createSessionVerifier({ ...session.options, keys: jwkKeys, engine });
+			expect((await verifier.verify(token)).jti).toBe(session.get("jti"));
+			const bad = await caught(() => verifier.verify(tamper(token)));
+			expect([verifier.engine, bad.code]).toEqual([
+				engine === "auto" ? "node" : "jose",
+				"ERR_SESSION_SIGNATURE_INVALID",
+			]);
+		}
+	});
+});
