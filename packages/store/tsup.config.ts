@@ -3,5 +3,5 @@ import { preset } from "../../tsup.preset.ts";
 
 export default defineConfig({
 	...preset,
-	entry: ["src/index.ts", "src/errors.ts", "src/redis.ts"],
+	entry: ["src/index.ts", "src/errors.ts", "src/redis.ts", "src/feed.ts"],
 });

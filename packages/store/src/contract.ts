@@ -235,8 +235,11 @@ export interface StoreEvents {
 	revoke: { at: number; sub: string; sid: string; familyId: string; reason: RevokeReason };
 	/** A family was evicted because the user passed `maxSessionsPerUser`. */
 	evict: { at: number; sub: string; sid: string; familyId: string; reason: "cap" };
-	/** Logout everywhere; `count` families were revoked eagerly. */
-	logout_all: { at: number; sub: string; count: number };
+	/**
+	 * Logout everywhere; `count` families were revoked eagerly. `at` is the new "revoked
+	 * before" epoch (tokens with `iat * 1000 <= at` are revoked), `exceptSid` the session kept.
+	 */
+	logout_all: { at: number; sub: string; count: number; exceptSid?: string };
 	/**
 	 * The backing client reported an error (connection lost, cluster node error) outside any
 	 * call, or a call failed (`op` set). `RedisStore` only; the error never carries a token.

@@ -316,7 +316,13 @@ export class Engine {
 			}),
 		);
 		const count = reply.revoked.length;
-		this.#events.emit("logout_all", { at: reply.now, sub: i.sub, count });
+		const exceptSid = i.options?.exceptSid;
+		this.#events.emit(
+			"logout_all",
+			exceptSid === undefined
+				? { at: reply.now, sub: i.sub, count }
+				: { at: reply.now, sub: i.sub, count, exceptSid },
+		);
 		return { revoked: count, epoch: reply.now };
 	}
 

@@ -1,0 +1,264 @@
+/**
+ * `@xshl/session-store/feed`: the issuer's revocation feed. It listens to the store's events
+ * and publishes the revoked `sid`s, denylisted `jti`s and per-user "revoked before" epochs
+ * that can still matter, as a signed compact JWS (`typ: xshl-revocations+jwt`) with a
+ * monotonically increasing `seq`, ETag/304, a short `max-age` and `?since=<seq>` deltas.
+ * Verifiers follow it with `RevocationFeedClient` of `@xshl/keys/revocations`.
+ *
+ * @module
+ */
+import type { StoreEvents } from "./contract";
+import { StoreConfigError } from "./errors";
+import { MemoryFeedLog } from "./internal/feed-log";
+
+/** The `typ` of every feed document. */
+export const REVOCATION_FEED_TYPE = "xshl-revocations+jwt";
+
+/** The store events the feed follows (any `SessionStore`: `MemoryStore`, `RedisStore`). */
+export interface RevocationFeedStore {
+	/** Subscribe to a store event; returns the unsubscribe function. */
+	on<K extends "revoke" | "evict" | "logout_all">(
+		type: K,
+		listener: (event: StoreEvents[K]) => void,
+	): () => void;
+}
+
+/** Options of {@link createRevocationFeed}. */
+export interface RevocationFeedOptions {
+	/** The store whose revocations are published. */
+	store: RevocationFeedStore;
+	/**
+	 * Signs a payload as a compact JWS with the protected header `typ` given, with the key the
+	 * session tokens are signed with (e.g. built from a `KeyRing` of `@xshl/keys/ring`).
+	 */
+	sign: (payload: Record<string, unknown>, typ: string) => Promise<string>;
+	/** The access-token lifetime, in ms: an entry lives until every token it could affect has expired. */
+	accessTokenTtlMs: number;
+	/** The verifiers' clock leeway, in ms, added to each entry's life. @default 5000 */
+	leewayMs?: number;
+	/** `Cache-Control: max-age` of the endpoint, in ms (whole seconds on the wire). @default 2000 */
+	maxAgeMs?: number;
+	/**
+	 * The salt of the user tags (base64url, 16–128 characters); instances publishing one feed
+	 * share it. @default 16 random bytes
+	 */
+	salt?: string;
+	/** The clock, ms. @default Date.now */
+	now?: () => number;
+}
+
+/** A `jti` to publish (an access token denylisted with the store's `denyJti` or a logout). */
+export interface FeedJtiInput {
+	/** The token's `jti`. */
+	jti: string;
+	/** The token's `exp`, NumericDate seconds; the entry lives until `exp` + leeway. */
+	exp: number;
+}
+
+/** The issuer's revocation feed, from {@link createRevocationFeed}. */
+export interface RevocationFeed {
+	/** The current `seq` (ms-based, so a restarted issuer never goes back). */
+	readonly seq: number;
+	/** The salt of the user tags. */
+	readonly salt: string;
+	/** Live entries held. */
+	readonly size: number;
+	/** @returns the full signed document (cached per `seq`). */
+	document(): Promise<string>;
+	/**
+	 * @param since - a `seq` the client holds.
+	 * @returns the signed delta of the entries written after `since`, or the full document when
+	 *   `since` is older than this feed's first state or not below the current `seq`.
+	 */
+	delta(since: number): Promise<string>;
+	/** Publish a `jti` (the store emits no event for `denyJti`). */
+	denyJti(input: FeedJtiInput): Promise<void>;
+	/**
+	 * Serve the feed in any framework: `GET` (or `HEAD`) with an optional `?since=<seq>`;
+	 * `200 {"feed":"<jws>"}` with `ETag: "<seq>"` and `Cache-Control: public, max-age=2`,
+	 * `304` when `If-None-Match` matches, `400` for a bad `since`, `405` for other methods.
+	 */
+	handle(request: Request): Promise<Response>;
+	/** Stop following the store. */
+	close(): void;
+}
+
+const enc = new TextEncoder();
+
+function b64url(bytes: Uint8Array): string {
+	let s = "";
+	for (const b of bytes) s += String.fromCharCode(b);
+	return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * The user tag published instead of `sub`: base64url of SHA-256 of `salt || sub` (UTF-8).
+ *
+ * @param salt - the feed's salt.
+ * @param sub - the user.
+ * @returns the tag.
+ */
+export async function revocationUserTag(salt: string, sub: string): Promise<string> {
+	return b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(salt + sub))));
+}
+
+const int = (v: unknown, min: number): v is number =>
+	Number.isSafeInteger(v) && (v as number) >= min;
+
+/**
+ * Publish the store's revocations as a signed feed.
+ *
+ * @param options - see {@link RevocationFeedOptions}.
+ * @returns the feed; serve {@link RevocationFeed.handle} at `/.well-known/xshl-revocations`.
+ * @throws StoreConfigError `ERR_STORE_CONFIG_INVALID` for invalid options.
+ * @example
+ * ```ts
+ * import { CompactSign } from 'jose'
+ * const feed = createRevocationFeed({
+ *   store, accessTokenTtlMs: 120_000,
+ *   sign: (payload, typ) => {
+ *     const { privateKey, header } = ring.signingKey()
+ *     return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+ *       .setProtectedHeader({ ...header, typ }).sign(privateKey)
+ *   },
+ * })
+ * app.get('/.well-known/xshl-revocations', (req) => feed.handle(req))
+ * ```
+ */
+export function createRevocationFeed(options: RevocationFeedOptions): RevocationFeed {
+	const issues: { path: string; message: string }[] = [];
+	const o = options as Partial<RevocationFeedOptions> | undefined;
+	if (o === undefined || o === null || typeof o !== "object")
+		throw new StoreConfigError("invalid revocation feed options", [
+			{ path: "", message: "expected an object" },
+		]);
+	if (o.store === undefined || typeof o.store?.on !== "function")
+		issues.push({ path: "store", message: "expected a store with on()" });
+	if (typeof o.sign !== "function") issues.push({ path: "sign", message: "expected a function" });
+	if (!int(o.accessTokenTtlMs, 1))
+		issues.push({ path: "accessTokenTtlMs", message: "expected a positive integer (ms)" });
+	if (o.leewayMs !== undefined && !int(o.leewayMs, 0))
+		issues.push({ path: "leewayMs", message: "expected an integer >= 0 (ms)" });
+	if (o.maxAgeMs !== undefined && !int(o.maxAgeMs, 0))
+		issues.push({ path: "maxAgeMs", message: "expected an integer >= 0 (ms)" });
+	if (o.salt !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(o.salt))
+		issues.push({ path: "salt", message: "expected 16-128 base64url characters" });
+	if (issues.length > 0)
+		throw new StoreConfigError(
+			`invalid revocation feed options: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+			issues,
+		);
+	const opts = o as RevocationFeedOptions;
+	const now = opts.now ?? Date.now;
+	const leewayMs = opts.leewayMs ?? 5_000;
+	const lifeMs = opts.accessTokenTtlMs + leewayMs;
+	const maxAge = Math.floor((opts.maxAgeMs ?? 2_000) / 1000);
+	const salt = opts.salt ?? b64url(crypto.getRandomValues(new Uint8Array(16)));
+	const log = new MemoryFeedLog(now());
+	let pending: Promise<void> = Promise.resolve();
+	let full: { seq: number; jws: Promise<string> } | undefined;
+	let deltas = new Map<number, Promise<string>>();
+	let deltasSeq = log.seq;
+
+	const expOf = (atMs: number): number => Math.ceil((atMs + lifeMs) / 1000);
+	const queue = (work: () => Promise<void> | void): void => {
+		pending = pending.then(work).catch(() => {});
+	};
+	const offs = [
+		opts.store.on("revoke", (e) => {
+			// a login reusing a sid replaces its family: the sid lives on in the new session
+			if (e.reason !== "replaced") queue(() => log.addSid(e.sid, expOf(e.at), now()));
+		}),
+		opts.store.on("evict", (e) => queue(() => log.addSid(e.sid, expOf(e.at), now()))),
+		opts.store.on("logout_all", (e) =>
+			queue(async () => {
+				const tag = await revocationUserTag(salt, e.sub);
+				log.addUser(tag, e.at, expOf(e.at), e.exceptSid, now());
+			}),
+		),
+	];
+
+	function signBody(since: number | undefined): Promise<string> {
+		const t = now();
+		const payload: Record<string, unknown> = {
+			v: 1,
+			seq: log.seq,
+			iat: Math.floor(t / 1000),
+			salt,
+		};
+		if (since !== undefined) payload.since = since;
+		Object.assign(payload, log.body(Math.floor(t / 1000), since));
+		return opts.sign(payload, REVOCATION_FEED_TYPE);
+	}
+
+	async function document(): Promise<string> {
+		await pending;
+		if (full === undefined || full.seq !== log.seq)
+			full = { seq: log.seq, jws: signBody(undefined) };
+		return full.jws;
+	}
+
+	async function delta(since: number): Promise<string> {
+		await pending;
+		if (!Number.isSafeInteger(since) || since < log.baseSeq || since >= log.seq) return document();
+		if (deltasSeq !== log.seq) {
+			deltas = new Map();
+			deltasSeq = log.seq;
+		}
+		let jws = deltas.get(since);
+		if (jws === undefined) {
+			if (deltas.size >= 256) deltas.delete(deltas.keys().next().value as number);
+			jws = signBody(since);
+			deltas.set(since, jws);
+		}
+		return jws;
+	}
+
+	async function handle(request: Request): Promise<Response> {
+		if (request.method !== "GET" && request.method !== "HEAD")
+			return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
+		const raw = new URL(request.url).searchParams.get("since");
+		if (raw !== null && !/^\d{1,16}$/.test(raw))
+			return new Response(null, { status: 400, headers: { "cache-control": "no-store" } });
+		await pending;
+		const etag = `"${log.seq}"`;
+		const headers = {
+			"cache-control": `public, max-age=${maxAge}`,
+			etag,
+			vary: "accept-encoding",
+		};
+		const inm = request.headers.get("if-none-match");
+		if (inm?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))
+			return new Response(null, { status: 304, headers });
+		const jws = raw === null ? await document() : await delta(Number(raw));
+		const body = JSON.stringify({ feed: jws });
+		return new Response(request.method === "HEAD" ? null : body, {
+			status: 200,
+			headers: { ...headers, "content-type": "application/json" },
+		});
+	}
+
+	return {
+		get seq() {
+			return log.seq;
+		},
+		salt,
+		get size() {
+			return log.size;
+		},
+		document,
+		delta,
+		async denyJti(input: FeedJtiInput): Promise<void> {
+			if (typeof input?.jti !== "string" || input.jti === "" || !int(input.exp, 0))
+				throw new StoreConfigError("invalid jti entry", [
+					{ path: "", message: "expected { jti: non-empty string, exp: NumericDate seconds }" },
+				]);
+			queue(() => log.addJti(input.jti, input.exp + Math.ceil(leewayMs / 1000), now()));
+			await pending;
+		},
+		handle,
+		close(): void {
+			for (const off of offs) off();
+		},
+	};
+}

@@ -1,0 +1,91 @@
+// The revocation feed's in-memory log: entries keyed by kind and id, each with the seq that
+// last wrote it and its expiry; a delta is every live entry written after a cursor.
+
+/** One entry: a revoked sid, a denylisted jti, or a user's "revoked before" epoch. */
+export interface FeedEntry {
+	/** The seq that last wrote it. */
+	seq: number;
+	/** When every token it could affect has expired (NumericDate seconds). */
+	exp: number;
+	/** Users only: the epoch (ms); tokens with `iat * 1000 <= epoch` are revoked. */
+	epoch?: number;
+	/** Users only: the session kept by the logout everywhere. */
+	exceptSid?: string;
+}
+
+/** The wire payload of a feed document (without `v`, `iat`, `salt`). */
+export interface FeedBody {
+	sids: Record<string, number>;
+	jtis: Record<string, number>;
+	users: Record<string, [number, number] | [number, number, string]>;
+}
+
+/** The memory log: seq starts at the creation time in ms, so a restarted issuer never goes back. */
+export class MemoryFeedLog {
+	/** The seq of the first state (nothing written): a cursor below it gets the full document. */
+	readonly baseSeq: number;
+	seq: number;
+	readonly #sids = new Map<string, FeedEntry>();
+	readonly #jtis = new Map<string, FeedEntry>();
+	readonly #users = new Map<string, FeedEntry>();
+
+	constructor(nowMs: number) {
+		this.baseSeq = nowMs;
+		this.seq = nowMs;
+	}
+
+	#next(nowMs: number): number {
+		this.seq = Math.max(this.seq + 1, nowMs);
+		return this.seq;
+	}
+
+	addSid(sid: string, exp: number, nowMs: number): void {
+		const prev = this.#sids.get(sid);
+		this.#sids.set(sid, { seq: this.#next(nowMs), exp: Math.max(exp, prev?.exp ?? 0) });
+	}
+
+	addJti(jti: string, exp: number, nowMs: number): void {
+		const prev = this.#jtis.get(jti);
+		this.#jtis.set(jti, { seq: this.#next(nowMs), exp: Math.max(exp, prev?.exp ?? 0) });
+	}
+
+	addUser(
+		tag: string,
+		epoch: number,
+		exp: number,
+		exceptSid: string | undefined,
+		nowMs: number,
+	): void {
+		const entry: FeedEntry = { seq: this.#next(nowMs), exp, epoch };
+		if (exceptSid !== undefined) entry.exceptSid = exceptSid;
+		this.#users.set(tag, entry);
+	}
+
+	/** Live entries written after `since` (all of them without it); drops expired ones. */
+	body(nowSec: number, since?: number): FeedBody {
+		const after = since ?? Number.NEGATIVE_INFINITY;
+		const out: FeedBody = { sids: {}, jtis: {}, users: {} };
+		for (const [map, target] of [
+			[this.#sids, out.sids],
+			[this.#jtis, out.jtis],
+		] as const) {
+			for (const [k, e] of map) {
+				if (e.exp <= nowSec) map.delete(k);
+				else if (e.seq > after) target[k] = e.exp;
+			}
+		}
+		for (const [k, e] of this.#users) {
+			if (e.exp <= nowSec) this.#users.delete(k);
+			else if (e.seq > after)
+				out.users[k] =
+					e.exceptSid === undefined
+						? [e.epoch as number, e.exp]
+						: [e.epoch as number, e.exp, e.exceptSid];
+		}
+		return out;
+	}
+
+	get size(): number {
+		return this.#sids.size + this.#jtis.size + this.#users.size;
+	}
+}
