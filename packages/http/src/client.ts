@@ -45,6 +45,12 @@ export interface SessionClientOptions {
 	now?: () => number;
 	/** Schedule the next refresh automatically. @default true */
 	autoRefresh?: boolean;
+	/**
+	 * Before refreshing without a fresh token, ask the other tabs for theirs and wait this many
+	 * milliseconds for an answer (a tab opened after another refreshed needs no refresh of its
+	 * own); 0 turns it off. @default 100
+	 */
+	askPeersMs?: number;
 }
 
 /** Events of the client (type → payload). */
@@ -99,6 +105,8 @@ export class SessionClient {
 	readonly #now: () => number;
 	readonly #auto: boolean;
 	readonly #listeners = new Map<string, Set<(payload: never) => void>>();
+	readonly #askMs: number;
+	readonly #waiters = new Set<() => void>();
 
 	/** @param options - mount path, timing, locks, channel, fetch. */
 	constructor(options: SessionClientOptions = {}) {
@@ -115,10 +123,14 @@ export class SessionClient {
 		this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 		this.#now = options.now ?? Date.now;
 		this.#auto = options.autoRefresh ?? true;
+		this.#askMs = options.askPeersMs ?? 100;
 		this.#channel?.addEventListener("message", ({ data }) => {
 			const m = data as { type?: unknown; token?: ClientToken; reason?: unknown };
-			if (m?.type === "token" && m.token && typeof m.token.accessToken === "string")
+			if (m?.type === "token" && m.token && typeof m.token.accessToken === "string") {
 				this.#set(m.token, false);
+				for (const w of this.#waiters) w();
+			} else if (m?.type === "ask" && this.#fresh())
+				this.#channel?.postMessage({ type: "token", token: this.#token });
 			else if (m?.type === "logout")
 				this.#clear(m.reason === "refresh_failed" ? "refresh_failed" : "logout", false);
 		});
@@ -250,6 +262,8 @@ export class SessionClient {
 			if (this.#locks && this.#channel) await new Promise((r) => setTimeout(r, 0));
 			// another tab refreshed while this one waited for the lock
 			if (this.#token && this.#token.accessToken !== seen && this.#fresh()) return this.#token;
+			// a tab that has a fresh token shares it instead of this tab refreshing again
+			if (!this.#fresh() && (await this.#askPeers()) && this.#fresh()) return this.#token!;
 			try {
 				const t = this.#tokenOf(await this.#post("/refresh"));
 				this.#set(t, true);
@@ -265,6 +279,23 @@ export class SessionClient {
 		});
 		this.#inflight = p;
 		return p;
+	}
+
+	/** Ask the other tabs for a fresh token; resolves true when one arrived in time. */
+	#askPeers(): Promise<boolean> {
+		const channel = this.#channel;
+		if (!channel || this.#askMs <= 0) return Promise.resolve(false);
+		return new Promise((resolve) => {
+			const done = (got: boolean) => {
+				clearTimeout(timer);
+				this.#waiters.delete(onToken);
+				resolve(got);
+			};
+			const onToken = () => done(true);
+			const timer = setTimeout(() => done(false), this.#askMs);
+			this.#waiters.add(onToken);
+			channel.postMessage({ type: "ask" });
+		});
 	}
 
 	/**

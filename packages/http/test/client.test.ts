@@ -79,6 +79,19 @@ describe("SessionClient", () => {
 		for (const t of tabs) t.close();
 	});
 
+	it("a tab opened after another refreshed takes that tab's token instead of refreshing", async () => {
+		const b = await browser();
+		const first = b.tab();
+		await first.login("alice", "correct horse");
+		b.wire.length = 0;
+		const late = b.tab();
+		const t = await late.refresh();
+		expect(t.accessToken).toBe(first.token!.accessToken);
+		expect(b.wire).toEqual([]);
+		first.close();
+		late.close();
+	});
+
 	it("a refused refresh ends the session in every tab", async () => {
 		const b = await browser();
 		const [one, two] = [b.tab(), b.tab()];
