@@ -87,7 +87,8 @@ function scheduleRefresh() {
 
 // @xshl/http's browser client: one refresh per browser (Web Locks), and the new token reaches
 // the other tabs of this page over BroadcastChannel. The page keeps its own timer.
-const session = new SessionClient({ autoRefresh: false });
+// the page schedules refreshes itself (at most 20 s, at least 2 s before expiry)
+const session = new SessionClient({ autoRefresh: false, refreshBeforeMs: 2_000 });
 session.on("token", (t) => {
 	if (t.accessToken !== state.token) setToken({ access_token: t.accessToken });
 });
@@ -182,15 +183,15 @@ function tick() {
 
 $("login-form").addEventListener("submit", async (ev) => {
 	ev.preventDefault();
-	const res = await cookieRoute("/auth/login", {
-		username: $("username").value,
-		password: $("password").value,
-	});
-	if (!res.ok) return log(`login failed: ${await errorText(res)}`, "error");
 	state.refreshes = 0;
 	$("refresh-count").textContent = "0";
 	$("kid-changed").hidden = true;
-	setToken(await res.json());
+	try {
+		// the client keeps the token (and shares it with the other tabs); its "token" event sets it here
+		await session.login($("username").value, $("password").value);
+	} catch (err) {
+		return log(`login failed: ${err.status} ${err.code}: ${err.message}`, "error");
+	}
 	log(`logged in as ${$("username").value}`);
 	void loadSessions();
 });

@@ -134,4 +134,56 @@ describe.runIf(available || required)("browser", () => {
 		await page.waitForSelector("#login-panel:not([hidden])");
 		expect(errors).toEqual([]);
 	}, 45_000);
+
+	it("five tabs opened at once share one session: one refresh on the wire per rotation", async () => {
+		const refreshes: string[] = [];
+		const onRequest = (r: { method(): string; url(): string }) => {
+			if (r.method() === "POST" && r.url().endsWith("/auth/refresh")) refreshes.push(r.url());
+		};
+		context.on("request", onRequest);
+		const errors: string[] = [];
+		const first = await context.newPage();
+		first.on("pageerror", (e) => errors.push(e.message));
+		await first.goto(`${base}/`);
+		await first.fill("#username", "bob");
+		await first.fill("#password", "bob-demo-pass");
+		await first.click("#login");
+		await first.waitForSelector("#session-panel:not([hidden])");
+		const sid = await first.textContent("#sid");
+		refreshes.length = 0;
+		// five more tabs at once: each restores the session from the tab that has it, not the wire
+		const tabs = await Promise.all(Array.from({ length: 5 }, () => context.newPage()));
+		for (const t of tabs) t.on("pageerror", (e) => errors.push(e.message));
+		await Promise.all(tabs.map((t) => t.goto(`${base}/`)));
+		await Promise.all(tabs.map((t) => t.waitForSelector("#session-panel:not([hidden])")));
+		for (const t of tabs) expect(await t.textContent("#sid")).toBe(sid);
+		expect(refreshes).toEqual([]);
+		// every tab's timer fires together before expiry (TTL 10 s): one refresh for all six
+		const all = [first, ...tabs];
+		await Promise.all(
+			all.map((t) =>
+				t.waitForFunction(
+					() => document.getElementById("refresh-count")?.textContent === "1",
+					undefined,
+					{
+						timeout: 15_000,
+					},
+				),
+			),
+		);
+		expect(refreshes).toHaveLength(1);
+		const jtis = new Set<string>();
+		for (const t of all) {
+			expect(await t.textContent("#status")).toBe("logged in");
+			expect(await t.textContent("#sid")).toBe(sid);
+			jtis.add((JSON.parse((await t.textContent("#token-claims")) ?? "{}") as { jti: string }).jti);
+		}
+		expect(jtis.size).toBe(1);
+		// the session survived the rotation: the shared token works
+		await first.click("#btn-me");
+		await first.waitForSelector("#log li:has-text('GET /api/me: 200')");
+		context.off("request", onRequest);
+		for (const t of tabs) await t.close();
+		expect(errors).toEqual([]);
+	}, 60_000);
 });
