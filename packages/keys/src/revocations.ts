@@ -6,7 +6,12 @@
  * @module
  */
 import { base64url } from "jose";
-import { KeysError, KeysFeedInvalidError, KeysFeedRollbackError } from "./errors";
+import {
+	KeysError,
+	KeysFeedInvalidError,
+	KeysFeedRollbackError,
+	KeysJwksInvalidError,
+} from "./errors";
 import { Emitter } from "./internal/emitter";
 import { type FeedPayload, verifyFeedDocument } from "./internal/feed-document";
 import { type ResolvedFeedOptions, resolveFeedOptions } from "./internal/feed-options";
@@ -319,10 +324,13 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 				delta: doc.since !== undefined,
 			});
 		} catch (e) {
+			// the shared fetch reports a body that is not UTF-8 JSON as a JWKS error: say feed
 			const err =
-				e instanceof KeysError
-					? e
-					: new KeysFeedInvalidError("revocation feed could not be read", { cause: e });
+				e instanceof KeysJwksInvalidError
+					? new KeysFeedInvalidError("revocation feed response is not UTF-8 JSON", { cause: e })
+					: e instanceof KeysError
+						? e
+						: new KeysFeedInvalidError("revocation feed could not be read", { cause: e });
 			const first = this.#failures === 0 && this.#lastSuccessAt !== undefined;
 			this.#failures++;
 			this.#lastError = err;

@@ -251,7 +251,7 @@ describe("revocation feed end to end", () => {
 		expect((await verifier.verify(b1.token)).sub).toBe("bob");
 		issuer.override = "not json";
 		now += 10_001;
-		expect((await refusal(client.load())).code).toBe("ERR_KEYS_JWKS_INVALID");
+		expect((await refusal(client.load())).code).toBe("ERR_KEYS_FEED_INVALID");
 		expect((await refusal(verifier.verify(b1.token))).code).toBe("ERR_SESSION_REVOKED");
 		expect(client.health()).toMatchObject({ state: "expired", refusingAll: true });
 		issuer.override = undefined;
