@@ -6,7 +6,7 @@ import { KeysFeedInvalidError, KeysFeedRollbackError, KeysNetworkError } from ".
 import type { LocalKeySet } from "../src/local-key-set";
 import { FEED_TYPE, RevocationFeedClient, type RevocationFeedEvents } from "../src/revocations";
 import { KeyRing } from "../src/ring";
-import { clock, rejection, startServer, type TestServer } from "./helpers";
+import { clock, once, rejection, startServer, type TestServer } from "./helpers";
 
 const NOW = 1_800_000_000; // seconds
 const SALT = "c2FsdC1zYWx0LXNhbHQtMTY";
@@ -227,5 +227,34 @@ describe("RevocationFeedClient", () => {
 		expect(client.isRevoked({ sid: "s", jti: "j", iat: NOW })).toBe(false);
 		expect(client.isRevoked({ sid: "a", jti: "j", iat: NOW })).toBe(true);
 		expect(client.health()).toMatchObject({ state: "expired", refusingAll: false });
+	});
+	it("autoRefresh polls by itself, with the backoff after a failure, until close()", async () => {
+		const feed = await feedServer(await sign(ring, { ...base, seq: 1 }));
+		const client = new RevocationFeedClient({
+			url: feed.server.url("/feed"),
+			keys,
+			autoRefresh: true,
+			pollMs: 100,
+			errorBackoffMs: 100,
+			retries: 0,
+			random: () => 0,
+		});
+		const first = await once<RevocationFeedEvents["refresh"]>((l) => client.on("refresh", l));
+		expect(first).toEqual({ seq: 1, entries: 0, notModified: false, delta: false });
+		const second = await once<RevocationFeedEvents["refresh"]>((l) => client.on("refresh", l));
+		expect(second).toEqual({ seq: 1, entries: 0, notModified: true, delta: false });
+		feed.down = true;
+		const failed = await once<RevocationFeedEvents["refreshError"]>((l) =>
+			client.on("refreshError", l),
+		);
+		expect(failed.error.code).toBe("ERR_KEYS_HTTP_STATUS");
+		expect(failed.retryInMs).toBe(50); // errorBackoffMs × (0.5 + random/2)
+		feed.down = false;
+		feed.etag = '"2"';
+		feed.full = await sign(ring, { ...base, seq: 2, sids: { z: NOW + 100 } });
+		const back = await once<RevocationFeedEvents["refresh"]>((l) => client.on("refresh", l));
+		expect(back.seq).toBe(2);
+		client.close();
+		expect(client.health().state).toBe("fresh");
 	});
 });
