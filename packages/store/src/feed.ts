@@ -9,7 +9,10 @@
  */
 import type { StoreEvents } from "./contract";
 import { StoreConfigError } from "./errors";
-import { MemoryFeedLog } from "./internal/feed-log";
+import { type FeedLogLike, MemoryFeedLog } from "./internal/feed-log";
+import { type FeedRedisClient, RedisFeedLog } from "./internal/feed-redis-log";
+
+export type { FeedRedisClient } from "./internal/feed-redis-log";
 
 /** The `typ` of every feed document. */
 export const REVOCATION_FEED_TYPE = "xshl-revocations+jwt";
@@ -45,6 +48,12 @@ export interface RevocationFeedOptions {
 	salt?: string;
 	/** The clock, ms. @default Date.now */
 	now?: () => number;
+	/**
+	 * Keep the log in Redis, shared by every issuer instance (give them the same `salt`): an
+	 * ioredis `Redis` or `Cluster`; `prefix` must hold a Cluster hash tag.
+	 * @default undefined (a memory log per instance)
+	 */
+	log?: { redis: FeedRedisClient; prefix?: string };
 }
 
 /** A `jti` to publish (an access token denylisted with the store's `denyJti` or a logout). */
@@ -57,11 +66,11 @@ export interface FeedJtiInput {
 
 /** The issuer's revocation feed, from {@link createRevocationFeed}. */
 export interface RevocationFeed {
-	/** The current `seq` (ms-based, so a restarted issuer never goes back). */
+	/** The `seq` last read (ms-based, so a restarted issuer never goes back). */
 	readonly seq: number;
 	/** The salt of the user tags. */
 	readonly salt: string;
-	/** Live entries held. */
+	/** Live entries in the last full document built. */
 	readonly size: number;
 	/** @returns the full signed document (cached per `seq`). */
 	document(): Promise<string>;
@@ -143,6 +152,10 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		issues.push({ path: "maxAgeMs", message: "expected an integer >= 0 (ms)" });
 	if (o.salt !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(o.salt))
 		issues.push({ path: "salt", message: "expected 16-128 base64url characters" });
+	if (o.log !== undefined && typeof o.log?.redis?.eval !== "function")
+		issues.push({ path: "log.redis", message: "expected an ioredis Redis or Cluster client" });
+	if (o.log?.prefix !== undefined && !/\{[^}]+\}/.test(o.log.prefix))
+		issues.push({ path: "log.prefix", message: "must contain a Cluster hash tag such as {feed}" });
 	if (issues.length > 0)
 		throw new StoreConfigError(
 			`invalid revocation feed options: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
@@ -154,11 +167,16 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 	const lifeMs = opts.accessTokenTtlMs + leewayMs;
 	const maxAge = Math.floor((opts.maxAgeMs ?? 2_000) / 1000);
 	const salt = opts.salt ?? b64url(crypto.getRandomValues(new Uint8Array(16)));
-	const log = new MemoryFeedLog(now());
+	const log: FeedLogLike =
+		opts.log === undefined
+			? new MemoryFeedLog(now())
+			: new RedisFeedLog(opts.log.redis, opts.log.prefix ?? "xshl:{feed}:");
 	let pending: Promise<void> = Promise.resolve();
+	let lastSeq = 0;
+	let lastSize = 0;
 	let full: { seq: number; jws: Promise<string> } | undefined;
 	let deltas = new Map<number, Promise<string>>();
-	let deltasSeq = log.seq;
+	let deltasSeq = 0;
 
 	const expOf = (atMs: number): number => Math.ceil((atMs + lifeMs) / 1000);
 	const queue = (work: () => Promise<void> | void): void => {
@@ -167,52 +185,54 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 	const offs = [
 		opts.store.on("revoke", (e) => {
 			// a login reusing a sid replaces its family: the sid lives on in the new session
-			if (e.reason !== "replaced") queue(() => log.addSid(e.sid, expOf(e.at), now()));
+			if (e.reason !== "replaced") queue(() => log.write(`s:${e.sid}`, [], expOf(e.at), now()));
 		}),
-		opts.store.on("evict", (e) => queue(() => log.addSid(e.sid, expOf(e.at), now()))),
+		opts.store.on("evict", (e) => queue(() => log.write(`s:${e.sid}`, [], expOf(e.at), now()))),
 		opts.store.on("logout_all", (e) =>
 			queue(async () => {
 				const tag = await revocationUserTag(salt, e.sub);
-				log.addUser(tag, e.at, expOf(e.at), e.exceptSid, now());
+				const value = e.exceptSid === undefined ? [e.at] : [e.at, e.exceptSid];
+				await log.write(`u:${tag}`, value, expOf(e.at), now());
 			}),
 		),
 	];
 
-	function signBody(since: number | undefined): Promise<string> {
+	/** The signed document (full, or the delta since `since` when it continues this log). */
+	async function build(since: number | undefined): Promise<string> {
+		await pending;
 		const t = now();
-		const payload: Record<string, unknown> = {
-			v: 1,
-			seq: log.seq,
-			iat: Math.floor(t / 1000),
-			salt,
-		};
-		if (since !== undefined) payload.since = since;
-		Object.assign(payload, log.body(Math.floor(t / 1000), since));
-		return opts.sign(payload, REVOCATION_FEED_TYPE);
-	}
-
-	async function document(): Promise<string> {
-		await pending;
-		if (full === undefined || full.seq !== log.seq)
-			full = { seq: log.seq, jws: signBody(undefined) };
-		return full.jws;
-	}
-
-	async function delta(since: number): Promise<string> {
-		await pending;
-		if (!Number.isSafeInteger(since) || since < log.baseSeq || since >= log.seq) return document();
-		if (deltasSeq !== log.seq) {
-			deltas = new Map();
-			deltasSeq = log.seq;
+		const r = await log.read(t, since);
+		lastSeq = r.seq;
+		if (since !== undefined && (since < r.baseSeq || since >= r.seq)) return build(undefined);
+		if (since === undefined) {
+			lastSize =
+				Object.keys(r.body.sids).length +
+				Object.keys(r.body.jtis).length +
+				Object.keys(r.body.users).length;
+			if (full?.seq === r.seq) return full.jws;
+		} else {
+			if (deltasSeq !== r.seq) {
+				deltas = new Map();
+				deltasSeq = r.seq;
+			}
+			const cached = deltas.get(since);
+			if (cached !== undefined) return cached;
 		}
-		let jws = deltas.get(since);
-		if (jws === undefined) {
+		const payload: Record<string, unknown> = { v: 1, seq: r.seq, iat: Math.floor(t / 1000), salt };
+		if (since !== undefined) payload.since = since;
+		Object.assign(payload, r.body);
+		const jws = opts.sign(payload, REVOCATION_FEED_TYPE);
+		if (since === undefined) full = { seq: r.seq, jws };
+		else {
 			if (deltas.size >= 256) deltas.delete(deltas.keys().next().value as number);
-			jws = signBody(since);
 			deltas.set(since, jws);
 		}
 		return jws;
 	}
+
+	const document = (): Promise<string> => build(undefined);
+	const delta = (since: number): Promise<string> =>
+		build(Number.isSafeInteger(since) && since >= 0 ? since : undefined);
 
 	async function handle(request: Request): Promise<Response> {
 		if (request.method !== "GET" && request.method !== "HEAD")
@@ -221,7 +241,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		if (raw !== null && !/^\d{1,16}$/.test(raw))
 			return new Response(null, { status: 400, headers: { "cache-control": "no-store" } });
 		await pending;
-		const etag = `"${log.seq}"`;
+		// the seq now (no entries: nothing is written after the largest cursor)
+		lastSeq = (await log.read(now(), Number.MAX_SAFE_INTEGER)).seq;
+		const etag = `"${lastSeq}"`;
 		const headers = {
 			"cache-control": `public, max-age=${maxAge}`,
 			etag,
@@ -240,11 +262,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 
 	return {
 		get seq() {
-			return log.seq;
+			return lastSeq;
 		},
 		salt,
 		get size() {
-			return log.size;
+			return lastSize;
 		},
 		document,
 		delta,
@@ -253,7 +275,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 				throw new StoreConfigError("invalid jti entry", [
 					{ path: "", message: "expected { jti: non-empty string, exp: NumericDate seconds }" },
 				]);
-			queue(() => log.addJti(input.jti, input.exp + Math.ceil(leewayMs / 1000), now()));
+			queue(() => log.write(`j:${input.jti}`, [], input.exp + Math.ceil(leewayMs / 1000), now()));
 			await pending;
 		},
 		handle,

@@ -20,8 +20,19 @@ export interface FeedBody {
 	users: Record<string, [number, number] | [number, number, string]>;
 }
 
+/** What the feed needs from a log (memory, or Redis shared by every issuer instance). */
+export interface FeedLogLike {
+	/** Write one entry (`s:<sid>`, `j:<jti>`, `u:<tag>` with value `[epoch, exceptSid?]`). */
+	write(field: string, value: unknown[], exp: number, nowMs: number): Promise<void>;
+	/** The seq, the first seq and the live entries written after `since` (all without it). */
+	read(
+		nowMs: number,
+		since: number | undefined,
+	): Promise<{ seq: number; baseSeq: number; body: FeedBody }>;
+}
+
 /** The memory log: seq starts at the creation time in ms, so a restarted issuer never goes back. */
-export class MemoryFeedLog {
+export class MemoryFeedLog implements FeedLogLike {
 	/** The seq of the first state (nothing written): a cursor below it gets the full document. */
 	readonly baseSeq: number;
 	seq: number;
@@ -83,6 +94,21 @@ export class MemoryFeedLog {
 						: [e.epoch as number, e.exp, e.exceptSid];
 		}
 		return out;
+	}
+
+	async write(field: string, value: unknown[], exp: number, nowMs: number): Promise<void> {
+		const id = field.slice(2);
+		if (field.startsWith("s:")) this.addSid(id, exp, nowMs);
+		else if (field.startsWith("j:")) this.addJti(id, exp, nowMs);
+		else this.addUser(id, value[0] as number, exp, value[1] as string | undefined, nowMs);
+	}
+
+	async read(
+		nowMs: number,
+		since: number | undefined,
+	): Promise<{ seq: number; baseSeq: number; body: FeedBody }> {
+		const body = this.body(Math.floor(nowMs / 1000), since);
+		return { seq: this.seq, baseSeq: this.baseSeq, body };
 	}
 
 	get size(): number {

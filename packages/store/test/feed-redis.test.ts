@@ -1,0 +1,92 @@
+// The revocation feed's Redis log on the real Redis (DB 9, a random prefix, deleted after):
+// two issuer instances publish into one log and each serves every revocation.
+import { KeyRing } from "@xshl/keys/ring";
+import { CompactSign } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRevocationFeed, type RevocationFeedOptions, revocationUserTag } from "../src/feed";
+import { MemoryStore } from "../src/index";
+import { connect, deletePrefix, keysOf, randomPrefix, shouldSkipRedis } from "./redis-helpers";
+
+const skip = await shouldSkipRedis();
+const DB = 9;
+const prefix = randomPrefix("feed");
+const SALT = "c2FsdC1zYWx0LXNhbHQtMTY";
+const client = skip ? undefined : connect(DB);
+let ring: KeyRing;
+
+beforeAll(async () => {
+	ring = await KeyRing.generate({ signing: "ES256", encryption: false });
+});
+afterAll(async () => {
+	if (client === undefined) return;
+	await deletePrefix(client, prefix);
+	await client.quit();
+});
+
+function feedOn(store: MemoryStore, extra: Partial<RevocationFeedOptions> = {}) {
+	return createRevocationFeed({
+		store,
+		accessTokenTtlMs: 120_000,
+		salt: SALT,
+		log: { redis: client as NonNullable<typeof client>, prefix: `${prefix}:{feed}:` },
+		sign: (payload, typ) => {
+			const { privateKey, header } = ring.signingKey();
+			return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+				.setProtectedHeader({ ...header, typ })
+				.sign(privateKey);
+		},
+		...extra,
+	});
+}
+
+function payloadOf(jws: string): Record<string, unknown> & { seq: number } {
+	const b64 = (jws.split(".")[1] as string).replace(/-/g, "+").replace(/_/g, "/");
+	return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
+}
+
+describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", () => {
+	it("each instance serves the revocations the other saw; deltas; expired entries pruned", async () => {
+		const storeA = new MemoryStore();
+		const storeB = new MemoryStore();
+		const feedA = feedOn(storeA);
+		const feedB = feedOn(storeB);
+		const a1 = await storeA.login({ sub: "alice", trace: "t", sid: "sid-a1" });
+		expect(a1.sid).toBe("sid-a1");
+		expect(await storeA.revokeSession({ sub: "alice", sid: "sid-a1" })).toBe(true);
+		const { epoch } = await storeB.logoutAll("bob");
+
+		const first = payloadOf(await feedB.document());
+		const aliceExp = (first.sids as Record<string, number>)["sid-a1"] as number;
+		expect(first).toMatchObject({
+			v: 1,
+			salt: SALT,
+			sids: { "sid-a1": aliceExp },
+			jtis: {},
+			users: {
+				[await revocationUserTag(SALT, "bob")]: [epoch, Math.ceil((epoch + 125_000) / 1000)],
+			},
+		});
+		expect(aliceExp).toBeGreaterThanOrEqual(Math.ceil((Date.now() - 5_000 + 125_000) / 1000));
+		expect(payloadOf(await feedA.document()).seq).toBe(first.seq);
+
+		// a delta from instance A holds only what was written after the cursor
+		await storeA.login({ sub: "carol", trace: "t", sid: "sid-c1" });
+		await storeA.revokeSession({ sub: "carol", sid: "sid-c1" });
+		const delta = payloadOf(await feedB.delta(first.seq));
+		expect(delta.since).toBe(first.seq);
+		expect(delta.seq).toBeGreaterThan(first.seq);
+		expect(delta.sids).toEqual({ "sid-c1": expect.any(Number) });
+		expect(delta.users).toEqual({});
+		feedA.close();
+		feedB.close();
+
+		// past every entry's life, a read prunes them from Redis too
+		const later = feedOn(new MemoryStore(), { now: () => Date.now() + 200_000 });
+		const pruned = payloadOf(await later.document());
+		expect([pruned.sids, pruned.jtis, pruned.users]).toEqual([{}, {}, {}]);
+		expect(pruned.seq).toBe(delta.seq);
+		const left = (await keysOf(client as NonNullable<typeof client>, prefix)).sort();
+		expect(left).toEqual([`${prefix}:{feed}:base`, `${prefix}:{feed}:seq`]);
+		later.close();
+	});
+});
