@@ -9,6 +9,7 @@
  */
 import type { StoreEvents } from "./contract";
 import { StoreConfigError } from "./errors";
+import { Emitter } from "./internal/emitter";
 import { type FeedLogLike, MemoryFeedLog } from "./internal/feed-log";
 import { type FeedRedisClient, RedisFeedLog } from "./internal/feed-redis-log";
 
@@ -64,8 +65,22 @@ export interface FeedJtiInput {
 	exp: number;
 }
 
+/** Events of a {@link RevocationFeed}, by type. */
+export interface RevocationFeedEvents {
+	/** Writing an entry to the log failed (e.g. Redis down): verifiers will not see it. */
+	error: { at: number; error: Error };
+}
+
 /** The issuer's revocation feed, from {@link createRevocationFeed}. */
 export interface RevocationFeed {
+	/**
+	 * Subscribe to an event; a listener that throws never breaks the feed.
+	 * @returns a function that unsubscribes.
+	 */
+	on<K extends keyof RevocationFeedEvents>(
+		type: K,
+		listener: (event: RevocationFeedEvents[K]) => void,
+	): () => void;
 	/** The `seq` last read (ms-based, so a restarted issuer never goes back). */
 	readonly seq: number;
 	/** The salt of the user tags. */
@@ -171,6 +186,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		opts.log === undefined
 			? new MemoryFeedLog(now())
 			: new RedisFeedLog(opts.log.redis, opts.log.prefix ?? "xshl:{feed}:");
+	const events = new Emitter<RevocationFeedEvents>();
 	let pending: Promise<void> = Promise.resolve();
 	let lastSeq = 0;
 	let lastSize = 0;
@@ -180,7 +196,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 
 	const expOf = (atMs: number): number => Math.ceil((atMs + lifeMs) / 1000);
 	const queue = (work: () => Promise<void> | void): void => {
-		pending = pending.then(work).catch(() => {});
+		pending = pending.then(work).catch((e: unknown) => {
+			events.emit("error", { at: now(), error: e instanceof Error ? e : new Error(String(e)) });
+		});
 	};
 	const offs = [
 		opts.store.on("revoke", (e) => {
@@ -279,6 +297,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 			await pending;
 		},
 		handle,
+		on: (type, listener) => events.on(type, listener),
 		close(): void {
 			for (const off of offs) off();
 		},

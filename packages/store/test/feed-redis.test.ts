@@ -89,4 +89,24 @@ describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", (
 		expect(left).toEqual([`${prefix}:{feed}:base`, `${prefix}:{feed}:seq`]);
 		later.close();
 	});
+	it("a log write that fails (Redis gone) is reported as an error event", async () => {
+		const gone = connect(DB);
+		await gone.ping();
+		gone.disconnect();
+		const store = new MemoryStore();
+		const feed = createRevocationFeed({
+			store,
+			accessTokenTtlMs: 120_000,
+			salt: SALT,
+			log: { redis: gone, prefix: `${prefix}:{gone}:` },
+			sign: async () => "unused",
+		});
+		const errors: string[] = [];
+		feed.on("error", (e) => errors.push(e.error.message));
+		await store.login({ sub: "dave", trace: "t", sid: "sid-d1" });
+		await store.revokeSession({ sub: "dave", sid: "sid-d1" });
+		await expect(feed.denyJti({ jti: "j1", exp: 2_000_000_000 })).resolves.toBeUndefined();
+		expect(errors).toEqual(["Connection is closed.", "Connection is closed."]);
+		feed.close();
+	});
 });
