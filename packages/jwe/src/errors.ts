@@ -28,13 +28,11 @@ export const JWE_ERROR_CODES = {
 
 /** Every stable error code `@xshl/jwe` can throw. */
 export type JweErrorCode = keyof typeof JWE_ERROR_CODES;
-
 /** Options of every `@xshl/jwe` error constructor. */
 export interface JweErrorOptions {
 	/** The underlying error (usually a jose or zod error), kept as `cause`. */
 	cause?: unknown;
 }
-
 /**
  * Base class of every `@xshl/jwe` error: `code` comes from the subclass's static `code`,
  * `status` from {@link JWE_ERROR_CODES}, `name` from the constructor.
@@ -55,7 +53,6 @@ export class JweError extends Error {
 		this.status = JWE_ERROR_CODES[this.code].status;
 	}
 }
-
 /** One problem of the options: the dotted option path (`""` for the root) and what was wrong. */
 export interface ConfigIssue {
 	/** Dotted path of the option, e.g. `keyManagementAlgorithms.0`. */
@@ -137,10 +134,8 @@ export class JweNotSupportedError extends JweError {
 	static override readonly code = "ERR_JWE_NOT_SUPPORTED";
 	declare readonly code: "ERR_JWE_NOT_SUPPORTED";
 }
-
 /** The one message of every {@link JweDecryptionFailedError}. */
 export const DECRYPTION_FAILED_MESSAGE = "JWE decryption failed";
-
 /**
  * Decryption failed. Class, code and message are identical for a wrong key, a modified
  * encrypted key, IV, ciphertext or tag (RFC 7516 §11.5), and no `cause` is attached, so the
@@ -168,7 +163,6 @@ export class JweNestedVerificationFailedError extends JweError {
 		super("the inner JWS of the nested token failed verification", options);
 	}
 }
-
 /** Discriminated union of every error `@xshl/jwe` throws; narrow it on `code`. */
 // biome-ignore format: the union in as few lines as it takes
 export type JweErrors =

@@ -1,12 +1,8 @@
 /**
- * Typed errors of `@xshl/keys`: a registry of codes, a base class, one subclass per code.
- * Match on `code` across packages and on `instanceof` inside one. A verifier answers 401 for
- * `ERR_KEYS_NO_MATCHING_KEY`/`ERR_KEYS_MULTIPLE_MATCHING_KEYS` and 503 for
- * `ERR_KEYS_UNAVAILABLE`; fetch failures are the `cause` of an `ERR_KEYS_UNAVAILABLE` and
- * what `refreshError` events carry.
- *
- * Import from `@xshl/keys` or `@xshl/keys/errors`.
- *
+ * Typed errors of `@xshl/keys`: a registry of codes, a base class, one subclass per code. Match
+ * on `code` across packages and on `instanceof` inside one; fetch failures are the `cause` of an
+ * `ERR_KEYS_UNAVAILABLE` and what `refreshError` events carry. Import from `@xshl/keys` or
+ * `@xshl/keys/errors`.
  * @module
  */
 
@@ -20,87 +16,28 @@
  * KEYS_ERROR_CODES.ERR_KEYS_UNAVAILABLE.status // 503
  * ```
  */
+// biome-ignore format: one row per code, like the README table
 export const KEYS_ERROR_CODES = {
-	ERR_KEYS_CONFIG_INVALID: {
-		status: 500,
-		meaning:
-			"Options, a target, a JWKS given in memory, or a key ring snapshot are invalid (thrown at construction or restore).",
-	},
-	ERR_KEYS_UNAVAILABLE: {
-		status: 503,
-		meaning:
-			"No usable key set: the first load failed, the set is past its maximum staleness, or the set was closed. Answer 503, not 401.",
-	},
-	ERR_KEYS_NO_MATCHING_KEY: {
-		status: 401,
-		meaning:
-			"No key matches the kid/alg/use asked for (also: an empty or over-long kid, or a kid still unknown inside the cooldown).",
-	},
-	ERR_KEYS_MULTIPLE_MATCHING_KEYS: {
-		status: 401,
-		meaning:
-			"More than one key matches the kid/alg/use asked for; the lookup fails closed (duplicate kid).",
-	},
-	ERR_KEYS_FETCH_TIMEOUT: {
-		status: 503,
-		meaning: "A JWKS request (headers and body) did not complete within timeoutMs.",
-	},
-	ERR_KEYS_NETWORK: {
-		status: 503,
-		meaning: "A JWKS request failed at the network level (DNS, connection refused, reset).",
-	},
-	ERR_KEYS_TLS: {
-		status: 503,
-		meaning:
-			"A JWKS request failed TLS verification (self-signed or unknown CA, hostname mismatch); causeCode has the runtime's code.",
-	},
-	ERR_KEYS_HTTP_STATUS: {
-		status: 503,
-		meaning:
-			"The JWKS endpoint answered with a status other than 200 (or 304 to a conditional request).",
-	},
-	ERR_KEYS_RESPONSE_TOO_LARGE: {
-		status: 503,
-		meaning: "The JWKS response body is larger than maxResponseBytes.",
-	},
-	ERR_KEYS_CONTENT_TYPE: {
-		status: 503,
-		meaning: "The JWKS response has a content type that is not JSON (e.g. text/html).",
-	},
-	ERR_KEYS_REDIRECT_REFUSED: {
-		status: 503,
-		meaning:
-			"The JWKS endpoint redirected to another origin, to http from https, or more than 3 times.",
-	},
-	ERR_KEYS_JWKS_INVALID: {
-		status: 503,
-		meaning:
-			"The JWKS response is not JSON, not a {keys:[...]} set, has too many keys, or has no usable key.",
-	},
-	ERR_KEYS_RING_EMPTY: {
-		status: 500,
-		meaning: "The key ring has no key for the purpose asked for.",
-	},
-	ERR_KEYS_ROTATION_TOO_SOON: {
-		status: 409,
-		meaning:
-			"A key ring rotation was asked for closer to the previous switch than minRotationIntervalMs.",
-	},
-	ERR_KEYS_FEED_INVALID: {
-		status: 503,
-		meaning:
-			"A revocation feed document is not a JWS of the feed type verified by the key set, or its payload is malformed (tampered); the state held is kept.",
-	},
-	ERR_KEYS_FEED_ROLLBACK: {
-		status: 503,
-		meaning:
-			"A revocation feed document has a lower seq than the one held (an old feed replayed); the newer state is kept.",
-	},
+	ERR_KEYS_CONFIG_INVALID: { status: 500, meaning: "Options, a target, a JWKS given in memory, or a key ring snapshot are invalid (thrown at construction or restore)." },
+	ERR_KEYS_UNAVAILABLE: { status: 503, meaning: "No usable key set: the first load failed, the set is past its maximum staleness, or the set was closed. Answer 503, not 401." },
+	ERR_KEYS_NO_MATCHING_KEY: { status: 401, meaning: "No key matches the kid/alg/use asked for (also: an empty or over-long kid, or a kid still unknown inside the cooldown)." },
+	ERR_KEYS_MULTIPLE_MATCHING_KEYS: { status: 401, meaning: "More than one key matches the kid/alg/use asked for; the lookup fails closed (duplicate kid)." },
+	ERR_KEYS_FETCH_TIMEOUT: { status: 503, meaning: "A JWKS request (headers and body) did not complete within timeoutMs." },
+	ERR_KEYS_NETWORK: { status: 503, meaning: "A JWKS request failed at the network level (DNS, connection refused, reset)." },
+	ERR_KEYS_TLS: { status: 503, meaning: "A JWKS request failed TLS verification (self-signed or unknown CA, hostname mismatch); causeCode has the runtime's code." },
+	ERR_KEYS_HTTP_STATUS: { status: 503, meaning: "The JWKS endpoint answered with a status other than 200 (or 304 to a conditional request)." },
+	ERR_KEYS_RESPONSE_TOO_LARGE: { status: 503, meaning: "The JWKS response body is larger than maxResponseBytes." },
+	ERR_KEYS_CONTENT_TYPE: { status: 503, meaning: "The JWKS response has a content type that is not JSON (e.g. text/html)." },
+	ERR_KEYS_REDIRECT_REFUSED: { status: 503, meaning: "The JWKS endpoint redirected to another origin, to http from https, or more than 3 times." },
+	ERR_KEYS_JWKS_INVALID: { status: 503, meaning: "The JWKS response is not JSON, not a {keys:[...]} set, has too many keys, or has no usable key." },
+	ERR_KEYS_RING_EMPTY: { status: 500, meaning: "The key ring has no key for the purpose asked for." },
+	ERR_KEYS_ROTATION_TOO_SOON: { status: 409, meaning: "A key ring rotation was asked for closer to the previous switch than minRotationIntervalMs." },
+	ERR_KEYS_FEED_INVALID: { status: 503, meaning: "A revocation feed document is not a JWS of the feed type verified by the key set, or its payload is malformed (tampered); the state held is kept." },
+	ERR_KEYS_FEED_ROLLBACK: { status: 503, meaning: "A revocation feed document has a lower seq than the one held (an old feed replayed); the newer state is kept." },
 } as const;
 
 /** Every stable error code `@xshl/keys` can throw. */
 export type KeysErrorCode = keyof typeof KEYS_ERROR_CODES;
-
 /** Options of every `@xshl/keys` error constructor. */
 export interface KeysErrorOptions {
 	/** The underlying error, kept as `cause`. */
@@ -155,7 +92,6 @@ export class KeysConfigError extends KeysError {
 }
 /** Why a key set is unavailable; see {@link KeysUnavailableError}. */
 export type UnavailableReason = "fetch-failed" | "backoff" | "expired" | "closed";
-
 /** No usable key set right now (`reason`); a verifier must answer 503, never 401. */
 export class KeysUnavailableError extends KeysError {
 	static override readonly code = "ERR_KEYS_UNAVAILABLE";
@@ -170,7 +106,6 @@ export class KeysUnavailableError extends KeysError {
 }
 /** Why no key matched; see {@link NoMatchingKeyError}. */
 export type NoMatchReason = "unknown-kid" | "cooldown" | "kid-invalid" | "no-candidate";
-
 /** No key matches the query (`reason`): answer 401. */
 export class NoMatchingKeyError extends KeysError {
 	static override readonly code = "ERR_KEYS_NO_MATCHING_KEY";

@@ -41,7 +41,6 @@ export const SESSION_ERROR_CODES = {
 
 /** Every stable error code `@xshl/session-core` can throw. */
 export type SessionErrorCode = keyof typeof SESSION_ERROR_CODES;
-
 /** Options of every `@xshl/session-core` error constructor. */
 export interface SessionErrorOptions {
 	/** The underlying error (jose, zod, `@xshl/keys`), kept as `cause`. */
@@ -49,7 +48,6 @@ export interface SessionErrorOptions {
 	/** The claim the failure is about, when there is one. */
 	claim?: string;
 }
-
 /**
  * Base class of every `@xshl/session-core` error: `code` comes from the subclass's static
  * `code`, `status` from {@link SESSION_ERROR_CODES}, `name` from the constructor.
@@ -73,14 +71,12 @@ export class SessionError extends Error {
 		this.claim = options?.claim;
 	}
 }
-
 /**
  * Base class of every token rejection by `verifySession`, `Session#merge` and
  * `Session#tryMerge` (status 401, or 503 for `ERR_SESSION_KEYS_UNAVAILABLE`).
  * @example `try { await verifySession(token, { keys }) } catch (e) { if (e instanceof SessionTokenError) reply.code(e.status) }`
  */
 export class SessionTokenError extends SessionError {}
-
 /** One problem of a config: the dotted option path (`"header.alg"`, `""` for the root) and what was wrong. */
 export interface ConfigIssue {
 	/** Dotted path of the option, e.g. `header.alg`. */
@@ -215,13 +211,11 @@ export class SessionTraceMismatchError extends SessionTokenError {
 	static override readonly code = "ERR_SESSION_TRACE_MISMATCH";
 	declare readonly code: "ERR_SESSION_TRACE_MISMATCH";
 }
-
 /** The `revocations` source reports the token revoked (or refuses every token, fail-closed). */
 export class SessionRevokedError extends SessionTokenError {
 	static override readonly code = "ERR_SESSION_REVOKED";
 	declare readonly code: "ERR_SESSION_REVOKED";
 }
-
 /** Discriminated union of every error `@xshl/session-core` throws; narrow it on `code`. */
 // biome-ignore format: the union in as few lines as it takes
 export type SessionErrors =

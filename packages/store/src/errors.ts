@@ -10,61 +10,22 @@
  * error table is tested against it).
  * @example `STORE_ERROR_CODES.ERR_STORE_REFRESH_REUSED.status // 401`
  */
+// biome-ignore format: one row per code, like the README table
 export const STORE_ERROR_CODES = {
-	ERR_STORE_CONFIG_INVALID: {
-		status: 500,
-		meaning:
-			"Store options failed validation when the store was built (see `issues` for path and message).",
-	},
-	ERR_STORE_INPUT_INVALID: {
-		status: 400,
-		meaning:
-			"An argument of a store call failed validation (see `issues` for path and message); nothing was written.",
-	},
-	ERR_STORE_UNAVAILABLE: {
-		status: 503,
-		meaning:
-			"The backing store did not answer within the call timeout or the connection failed; the call failed closed.",
-	},
-	ERR_STORE_REFRESH_MALFORMED: {
-		status: 401,
-		meaning:
-			"The refresh token is not `xrt1.<family>.<generation>.<secret>` (or longer than 200 bytes); rejected before any store call.",
-	},
-	ERR_STORE_REFRESH_INVALID: {
-		status: 401,
-		meaning:
-			"The refresh token is well formed but was not minted by this store (bad tag or hash) or its family no longer exists.",
-	},
-	ERR_STORE_REFRESH_REUSED: {
-		status: 401,
-		meaning:
-			"An already rotated refresh token was presented outside the grace rules: the whole family was revoked and its sid denylisted.",
-	},
-	ERR_STORE_REFRESH_IDLE_EXPIRED: {
-		status: 401,
-		meaning: "The family was not refreshed within the idle timeout.",
-	},
-	ERR_STORE_REFRESH_ABSOLUTE_EXPIRED: {
-		status: 401,
-		meaning:
-			"The family is older than the absolute timeout counted from auth_time; rotation never extends it.",
-	},
-	ERR_STORE_TRACE_MISMATCH: {
-		status: 401,
-		meaning:
-			"The refresh came with another trace than the login's; rejected (policy `reject`) or the family revoked (policy `revoke-family`).",
-	},
-	ERR_STORE_SESSION_REVOKED: {
-		status: 401,
-		meaning:
-			"The family was revoked (logout, logout everywhere, revoke by sid, eviction or an earlier reuse).",
-	},
+	ERR_STORE_CONFIG_INVALID: { status: 500, meaning: "Store options failed validation when the store was built (see `issues` for path and message)." },
+	ERR_STORE_INPUT_INVALID: { status: 400, meaning: "An argument of a store call failed validation (see `issues` for path and message); nothing was written." },
+	ERR_STORE_UNAVAILABLE: { status: 503, meaning: "The backing store did not answer within the call timeout or the connection failed; the call failed closed." },
+	ERR_STORE_REFRESH_MALFORMED: { status: 401, meaning: "The refresh token is not `xrt1.<family>.<generation>.<secret>` (or longer than 200 bytes); rejected before any store call." },
+	ERR_STORE_REFRESH_INVALID: { status: 401, meaning: "The refresh token is well formed but was not minted by this store (bad tag or hash) or its family no longer exists." },
+	ERR_STORE_REFRESH_REUSED: { status: 401, meaning: "An already rotated refresh token was presented outside the grace rules: the whole family was revoked and its sid denylisted." },
+	ERR_STORE_REFRESH_IDLE_EXPIRED: { status: 401, meaning: "The family was not refreshed within the idle timeout." },
+	ERR_STORE_REFRESH_ABSOLUTE_EXPIRED: { status: 401, meaning: "The family is older than the absolute timeout counted from auth_time; rotation never extends it." },
+	ERR_STORE_TRACE_MISMATCH: { status: 401, meaning: "The refresh came with another trace than the login's; rejected (policy `reject`) or the family revoked (policy `revoke-family`)." },
+	ERR_STORE_SESSION_REVOKED: { status: 401, meaning: "The family was revoked (logout, logout everywhere, revoke by sid, eviction or an earlier reuse)." },
 } as const;
 
 /** Every stable error code `@xshl/session-store` can throw. */
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
-
 /** One failed value: the dotted path (`""` for the root) and what was expected. */
 export interface ConfigIssue {
 	/** Dotted path of the option or argument, e.g. `graceMs` or `accessToken.exp`. */
@@ -72,7 +33,6 @@ export interface ConfigIssue {
 	/** What was expected. */
 	readonly message: string;
 }
-
 /**
  * Base class of every `@xshl/session-store` error: `code` comes from the subclass, `status`
  * from {@link STORE_ERROR_CODES}, `name` from the constructor; `cause` passes through.
@@ -85,7 +45,6 @@ export class StoreError extends Error {
 	readonly code: StoreErrorCode;
 	/** HTTP status a server should answer with (400, 401, 500 or 503). */
 	readonly status: number;
-
 	/** @param message - what was wrong and what was expected. @param options - `cause`. */
 	constructor(message: string, options?: { cause?: unknown }) {
 		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -94,7 +53,6 @@ export class StoreError extends Error {
 		this.status = STORE_ERROR_CODES[this.code].status;
 	}
 }
-
 /** `ERR_STORE_CONFIG_INVALID`: options refused at construction. @example `new MemoryStore({ graceMs: -1 })` */
 export class StoreConfigError extends StoreError {
 	static override readonly code = "ERR_STORE_CONFIG_INVALID";
@@ -107,7 +65,6 @@ export class StoreConfigError extends StoreError {
 		this.issues = issues;
 	}
 }
-
 /** `ERR_STORE_INPUT_INVALID`: a call argument refused; nothing written. @example `await store.login({ sub: '', trace: 't' })` */
 export class StoreInputError extends StoreError {
 	static override readonly code = "ERR_STORE_INPUT_INVALID";
@@ -120,25 +77,21 @@ export class StoreInputError extends StoreError {
 		this.issues = issues;
 	}
 }
-
 /** `ERR_STORE_UNAVAILABLE` (503): timeout or connection failure; fail closed. @example `if (e instanceof StoreUnavailableError) reply.code(503)` */
 export class StoreUnavailableError extends StoreError {
 	static override readonly code = "ERR_STORE_UNAVAILABLE";
 	declare readonly code: typeof StoreUnavailableError.code;
 }
-
 /** `ERR_STORE_REFRESH_MALFORMED`: not the wire form. @example `parseRefreshToken('abc')` */
 export class RefreshMalformedError extends StoreError {
 	static override readonly code = "ERR_STORE_REFRESH_MALFORMED";
 	declare readonly code: typeof RefreshMalformedError.code;
 }
-
 /** `ERR_STORE_REFRESH_INVALID`: not minted here, or its family is gone; nothing revoked. @example `e instanceof RefreshInvalidError` */
 export class RefreshInvalidError extends StoreError {
 	static override readonly code = "ERR_STORE_REFRESH_INVALID";
 	declare readonly code: typeof RefreshInvalidError.code;
 }
-
 /** `ERR_STORE_REFRESH_REUSED`: a rotated token came back; the family is revoked now. @example `e instanceof RefreshReusedError && e.familyId` */
 export class RefreshReusedError extends StoreError {
 	static override readonly code = "ERR_STORE_REFRESH_REUSED";
@@ -151,19 +104,16 @@ export class RefreshReusedError extends StoreError {
 		this.familyId = familyId;
 	}
 }
-
 /** `ERR_STORE_REFRESH_IDLE_EXPIRED`: not refreshed within the idle timeout. @example `e instanceof RefreshIdleExpiredError` */
 export class RefreshIdleExpiredError extends StoreError {
 	static override readonly code = "ERR_STORE_REFRESH_IDLE_EXPIRED";
 	declare readonly code: typeof RefreshIdleExpiredError.code;
 }
-
 /** `ERR_STORE_REFRESH_ABSOLUTE_EXPIRED`: past the absolute deadline. @example `e instanceof RefreshAbsoluteExpiredError` */
 export class RefreshAbsoluteExpiredError extends StoreError {
 	static override readonly code = "ERR_STORE_REFRESH_ABSOLUTE_EXPIRED";
 	declare readonly code: typeof RefreshAbsoluteExpiredError.code;
 }
-
 /** `ERR_STORE_TRACE_MISMATCH`: another trace than the login's. @example `e instanceof TraceMismatchError && e.familyRevoked` */
 export class TraceMismatchError extends StoreError {
 	static override readonly code = "ERR_STORE_TRACE_MISMATCH";
@@ -176,13 +126,11 @@ export class TraceMismatchError extends StoreError {
 		this.familyRevoked = familyRevoked;
 	}
 }
-
 /** `ERR_STORE_SESSION_REVOKED`: the family was revoked earlier. @example `e instanceof SessionRevokedError` */
 export class SessionRevokedError extends StoreError {
 	static override readonly code = "ERR_STORE_SESSION_REVOKED";
 	declare readonly code: typeof SessionRevokedError.code;
 }
-
 /** Discriminated union of every error `@xshl/session-store` throws; narrow it on `code`. */
 export type StoreErrors =
 	| StoreConfigError

@@ -18,13 +18,11 @@ export const TRACE_ERROR_CODES = {
 
 /** Every stable error code `@xshl/trace` can throw. */
 export type TraceErrorCode = keyof typeof TRACE_ERROR_CODES;
-
 /** Options of every `@xshl/trace` error constructor. */
 export interface TraceErrorOptions {
 	/** The underlying error, kept as `cause`. */
 	cause?: unknown;
 }
-
 /**
  * Base class of every `@xshl/trace` error: `code` comes from the subclass's static `code`,
  * `status` from {@link TRACE_ERROR_CODES}, `name` from the constructor.
@@ -67,7 +65,6 @@ export class TraceNameEmptyError extends TraceError {
 	static override readonly code = "ERR_TRACE_NAME_EMPTY";
 	declare readonly code: "ERR_TRACE_NAME_EMPTY";
 }
-
 /** Discriminated union of every error `@xshl/trace` throws; narrow it on `code`. */
 // biome-ignore format: the union in as few lines as it takes
 export type TraceErrors =
