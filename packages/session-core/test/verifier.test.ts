@@ -572,6 +572,25 @@ describe("engine selection and fallbacks", () => {
 		}
 	});
 
+	it("workerd and Vercel's edge runtime keep jose although they expose node:crypto", async () => {
+		const { detectNodeCrypto } = await import("../src/internal/engine-node");
+		const g = globalThis as { EdgeRuntime?: unknown };
+		expect(detectNodeCrypto()).toBeDefined();
+		vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" });
+		try {
+			expect(detectNodeCrypto()).toBeUndefined();
+		} finally {
+			vi.unstubAllGlobals();
+		}
+		g.EdgeRuntime = "edge-runtime";
+		try {
+			expect(detectNodeCrypto()).toBeUndefined();
+		} finally {
+			delete g.EdgeRuntime;
+		}
+		expect(detectNodeCrypto()).toBeDefined();
+	});
+
 	it("a resolver that returns a JWK (not a CryptoKey) is verified through jose, same results", async () => {
 		const { config, key } = await fixture("ES256");
 		const session = new Session(config, UA, SALT);

@@ -46,6 +46,13 @@ export interface NodeCrypto {
  */
 export function detectNodeCrypto(): NodeCrypto | undefined {
 	try {
+		// workerd (Cloudflare Workers) and Vercel's edge runtime expose a partial `node:crypto`
+		// through `process.getBuiltinModule` (workerd even without `nodejs_compat`), whose
+		// `verify` refuses valid signatures: there, jose stays the engine.
+		const g = globalThis as { navigator?: { userAgent?: unknown }; EdgeRuntime?: unknown };
+		if (g.navigator?.userAgent === "Cloudflare-Workers" || g.EdgeRuntime !== undefined) {
+			return undefined;
+		}
 		const get = (
 			globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } | undefined }
 		).process?.getBuiltinModule;
