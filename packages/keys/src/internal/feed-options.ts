@@ -2,9 +2,9 @@
 import * as z from "zod";
 import type { RevocationFeedClientOptions } from "../revocations";
 import type { KeySet } from "../types";
-import { configIssue, zodConfigError } from "./config-error";
+import { zodConfigError } from "./config-error";
 import type { FetchLike } from "./http";
-import { isLoopbackHost } from "./remote-options";
+import { fetchRules } from "./remote-options";
 
 const ms = z.number().int().nonnegative();
 const Schema = z.object({
@@ -81,19 +81,5 @@ export function resolveFeedOptions(options: RevocationFeedClientOptions): Resolv
 	const parsed = Schema.safeParse(options);
 	if (!parsed.success) throw zodConfigError("invalid revocation feed options", parsed.error);
 	const o = parsed.data;
-	if (o.url.protocol === "http:" && !o.allowInsecureHttp && !isLoopbackHost(o.url.hostname))
-		throw configIssue(
-			"url must be https: (plain http: is only accepted on a loopback host, or with allowInsecureHttp)",
-			"url",
-		);
-	const custom = o.fetch;
-	if (custom === undefined && typeof globalThis.fetch !== "function")
-		throw configIssue("no fetch implementation: pass options.fetch", "fetch");
-	return {
-		...o,
-		dispatcher: o.dispatcher,
-		fetch: custom ?? ((input, init) => globalThis.fetch(input, init)),
-		now: o.now ?? Date.now,
-		random: o.random ?? Math.random,
-	};
+	return { ...o, ...fetchRules(o) };
 }

@@ -106,6 +106,32 @@ export function resolveRemoteOptions(options: RemoteKeySetOptions): ResolvedRemo
 	if (!parsed.success) throw zodConfigError("invalid key set options", parsed.error);
 	const o = parsed.data;
 	if (o.minTtlMs > o.maxTtlMs) throw configIssue("minTtlMs must not exceed maxTtlMs", "minTtlMs");
+	return { ...o, use: o.use, shareInflight: o.shareInflight, ...fetchRules(o) };
+}
+
+/** The fetch rules every remote document shares (JWKS, revocation feed), once resolved. */
+export interface FetchRules {
+	dispatcher: object | undefined;
+	fetch: FetchLike;
+	now: () => number;
+	random: () => number;
+}
+
+/**
+ * The rules a `RemoteKeySet` and a revocation feed client share: `https:` unless the host is
+ * loopback or `allowInsecureHttp` is set, a fetch implementation, and the clock and randomness.
+ *
+ * @throws KeysConfigError `ERR_KEYS_CONFIG_INVALID` for a plain `http:` URL off loopback, or
+ *   when no fetch exists.
+ */
+export function fetchRules(o: {
+	url: URL;
+	allowInsecureHttp: boolean;
+	dispatcher?: object | undefined;
+	fetch?: FetchLike | undefined;
+	now?: (() => number) | undefined;
+	random?: (() => number) | undefined;
+}): FetchRules {
 	if (o.url.protocol === "http:" && !o.allowInsecureHttp && !isLoopbackHost(o.url.hostname))
 		throw configIssue(
 			"url must be https: (plain http: is only accepted on a loopback host, or with allowInsecureHttp: anyone on the path could serve their own keys)",
@@ -115,10 +141,7 @@ export function resolveRemoteOptions(options: RemoteKeySetOptions): ResolvedRemo
 	if (custom === undefined && typeof globalThis.fetch !== "function")
 		throw configIssue("no fetch implementation: pass options.fetch", "fetch");
 	return {
-		...o,
-		use: o.use,
 		dispatcher: o.dispatcher,
-		shareInflight: o.shareInflight,
 		fetch: custom ?? ((input, init) => globalThis.fetch(input, init)),
 		now: o.now ?? Date.now,
 		random: o.random ?? Math.random,
