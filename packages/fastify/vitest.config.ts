@@ -7,6 +7,8 @@ export default defineProject({
 	test: {
 		name: "@xshl/fastify",
 		restoreMocks: true,
+		// a ceiling, not a timing assertion: the suites share 2 cores under turbo
+		testTimeout: 30_000,
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
 		typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
 	},

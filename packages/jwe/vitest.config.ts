@@ -7,6 +7,8 @@ export default defineProject({
 	test: {
 		name: "@xshl/jwe",
 		restoreMocks: true,
+		// a ceiling, not a timing assertion: RSA key generation shares 2 cores with the other suites
+		testTimeout: 30_000,
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
 		typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
 	},
