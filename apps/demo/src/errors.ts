@@ -1,7 +1,7 @@
 /**
  * HTTP error mapping. Every error leaves the server as `{ error: { code, message } }` with a
  * 4xx status for client input, 401 (+ `WWW-Authenticate`) for auth failures and 503 when a
- * store or key set is unavailable. Package errors are mapped by their stable `code`.
+ * store or key set is unavailable. Package errors answer the `status` their code carries.
  */
 
 import { errorAnswer } from "@xshl/http";
@@ -40,65 +40,6 @@ export const DEMO_ERROR_CODES = {
 	ERR_DEMO_INTERNAL: 500,
 } as const;
 
-/** Codes of sibling packages with their status. Anything `*_UNAVAILABLE` is 503. */
-const STATUS_BY_CODE: Record<string, number> = {
-	ERR_REAUTH_REQUIRED: 401,
-	ERR_STORE_SESSION_REVOKED: 401,
-	ERR_TOKEN_REVOKED: 401,
-	ERR_STORE_REFRESH_REUSED: 401,
-	ERR_STORE_TRACE_MISMATCH: 401,
-	ERR_STORE_UNAVAILABLE: 503,
-	ERR_KEYS_UNAVAILABLE: 503,
-};
-
-/** Package codes that mean a server-side problem (configuration, keys, signing): 500. */
-const SERVER_CODES = new Set([
-	"ERR_SESSION_CONFIG_INVALID",
-	"ERR_SESSION_KEY_INVALID",
-	"ERR_SESSION_SIGN_FAILED",
-	"ERR_SESSION_VALUE_INVALID",
-	"ERR_SESSION_CLAIM_NOT_JSON",
-	"ERR_SESSION_AUDIENCE_NOT_ALLOWED",
-	"ERR_KEYS_CONFIG_INVALID",
-	"ERR_KEYS_RING_EMPTY",
-	"ERR_JWE_CONFIG_INVALID",
-	"ERR_JWE_ENCRYPTION_FAILED",
-	"ERR_STORE_CONFIG_INVALID",
-]);
-
-/** Package codes caused by malformed client input: 400. */
-const BAD_INPUT_CODES = new Set(["ERR_STORE_INPUT_INVALID"]);
-
-/** Key-set fetch failures (resource-server mode): 503. */
-const UNAVAILABLE_CODES = new Set([
-	"ERR_KEYS_FETCH_TIMEOUT",
-	"ERR_KEYS_NETWORK",
-	"ERR_KEYS_HTTP_STATUS",
-	"ERR_KEYS_CONTENT_TYPE",
-	"ERR_KEYS_JWKS_INVALID",
-	"ERR_KEYS_RESPONSE_TOO_LARGE",
-	"ERR_KEYS_REDIRECT_REFUSED",
-	"ERR_KEYS_TLS",
-]);
-
-/** 401 codes whose bearer error is `insufficient_user_authentication` (RFC 9470). */
-const STEP_UP = new Set(["ERR_REAUTH_REQUIRED"]);
-
-/** Prefixes of package error codes that are caused by the token or request (401). */
-const AUTH_PREFIXES = [
-	"ERR_SESSION_",
-	"ERR_TOKEN_",
-	"ERR_JWT_",
-	"ERR_JWS_",
-	"ERR_JWE_",
-	"ERR_JOSE_",
-	"ERR_JWK",
-	"ERR_TRACE_",
-	"ERR_REFRESH_",
-	"ERR_KEYS_",
-	"ERR_STORE_",
-];
-
 export interface MappedError {
 	statusCode: number;
 	code: string;
@@ -120,6 +61,7 @@ export function mapError(err: unknown): MappedError {
 	const e = err as {
 		code?: unknown;
 		statusCode?: unknown;
+		status?: unknown;
 		message?: unknown;
 		bearerError?: unknown;
 		validation?: unknown;
@@ -157,34 +99,17 @@ export function mapError(err: unknown): MappedError {
 		}
 		return plain(500, "ERR_DEMO_INTERNAL", "Internal error");
 	}
-	if (code !== undefined) {
-		if (SERVER_CODES.has(code)) return plain(500, "ERR_DEMO_INTERNAL", "Internal error");
-		if (BAD_INPUT_CODES.has(code)) return plain(400, "ERR_DEMO_BAD_REQUEST", message);
-		const status =
-			STATUS_BY_CODE[code] ??
-			(UNAVAILABLE_CODES.has(code) ? 503 : undefined) ??
-			(code.endsWith("_UNAVAILABLE") || code.endsWith("_TIMEOUT")
-				? 503
-				: AUTH_PREFIXES.some((p) => code.startsWith(p))
-					? 401
-					: undefined);
-		if (status === 503) {
-			return {
-				statusCode: 503,
-				code,
-				message,
-				headers: { "retry-after": "1" },
-			};
-		}
+	// every package error carries the HTTP status of its code (each package's
+	// `…_ERROR_CODES` registry): no mapping by code or prefix here
+	const status = typeof e?.status === "number" ? e.status : undefined;
+	if (code?.startsWith("ERR_") && status !== undefined) {
+		if (status === 503) return { statusCode: 503, code, message, headers: { "retry-after": "1" } };
 		if (status === 401) {
-			const be = STEP_UP.has(code) ? "insufficient_user_authentication" : "invalid_token";
-			return {
-				statusCode: 401,
-				code,
-				message,
-				headers: { "www-authenticate": bearer(be, message) },
-			};
+			const headers = { "www-authenticate": bearer("invalid_token", message) };
+			return { statusCode: 401, code, message, headers };
 		}
+		if (status === 400) return plain(400, "ERR_DEMO_BAD_REQUEST", message);
+		if (status > 400 && status < 500) return plain(status, code, message);
 	}
 	return plain(500, "ERR_DEMO_INTERNAL", "Internal error");
 }

@@ -1,7 +1,19 @@
+import { JWE_ERROR_CODES } from "@xshl/jwe/errors";
+import { KEYS_ERROR_CODES, KeyRingRotationTooSoonError } from "@xshl/keys/errors";
+import { SESSION_ERROR_CODES, SessionExpiredError } from "@xshl/session-core/errors";
+import { STORE_ERROR_CODES } from "@xshl/session-store/errors";
 import { describe, expect, it } from "vitest";
 import { DEMO_ERROR_CODES, HttpError, mapError } from "../src/errors.js";
 
-const coded = (code: string, message = "m") => Object.assign(new Error(message), { code });
+const REGISTRY: Record<string, { status: number }> = {
+	...JWE_ERROR_CODES,
+	...KEYS_ERROR_CODES,
+	...SESSION_ERROR_CODES,
+	...STORE_ERROR_CODES,
+};
+/** A package error as each package builds it: its code and the status its registry gives. */
+const coded = (code: string, message = "m") =>
+	Object.assign(new Error(message), { code, status: REGISTRY[code]?.status });
 
 describe("mapError", () => {
 	it("maps package codes to 400/401/503/500", () => {
@@ -24,9 +36,24 @@ describe("mapError", () => {
 			expect([m.statusCode, m.code], code).toEqual([status, out]);
 		}
 		expect(mapError(coded("ERR_STORE_UNAVAILABLE")).headers).toEqual({ "retry-after": "1" });
-		expect(mapError(coded("ERR_REAUTH_REQUIRED")).headers["www-authenticate"]).toBe(
+		const reauth = new HttpError(
+			401,
+			"ERR_REAUTH_REQUIRED",
+			"m",
+			"insufficient_user_authentication",
+		);
+		expect(mapError(reauth).headers["www-authenticate"]).toBe(
 			'Bearer realm="xshl-demo", error="insufficient_user_authentication", error_description="m"',
 		);
+	});
+	it("answers the status a real package error carries, never a guess from its code's prefix", () => {
+		const expired = mapError(new SessionExpiredError("token expired"));
+		expect([expired.statusCode, expired.code]).toEqual([401, "ERR_SESSION_EXPIRED"]);
+		const tooSoon = mapError(new KeyRingRotationTooSoonError(0, "wait"));
+		expect([tooSoon.statusCode, tooSoon.code]).toEqual([409, "ERR_KEYS_ROTATION_TOO_SOON"]);
+		// a code alone (no status) is not trusted: it could be anything
+		const bare = mapError(Object.assign(new Error("m"), { code: "ERR_SESSION_EXPIRED" }));
+		expect([bare.statusCode, bare.code]).toEqual([500, "ERR_DEMO_INTERNAL"]);
 	});
 	it("never leaks unknown errors", () => {
 		expect(mapError(new TypeError("secret internals"))).toEqual({
