@@ -57,7 +57,9 @@ export function clusterContract(shared: SharedCluster): void {
 			options: StoreOptions = {},
 			client: Cluster = one,
 		): Promise<RedisStore> {
-			const store = new RedisStore({ ...options, client, prefix, timeoutMs: 2000 });
+			// patient on a busy machine: a replica may take more than 100 ms to acknowledge a WAIT
+			const durability = { timeoutMs: 1000 };
+			const store = new RedisStore({ durability, ...options, client, prefix, timeoutMs: 2000 });
 			made.set(store, { prefix, options });
 			return store;
 		}

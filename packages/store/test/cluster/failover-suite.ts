@@ -253,7 +253,14 @@ export function failover(shared: SharedCluster): void {
 			const client = await cluster.ready();
 			const store = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: TIMEOUT_MS });
 			// set-up and checks on the same client with a patient timeout (a busy machine)
-			const patient = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: 2000 });
+			const patient = new RedisStore({
+				client,
+				prefix,
+				pepper: PEPPER,
+				timeoutMs: 2000,
+				// patient on a busy machine: a replica may take more than 100 ms to acknowledge a WAIT
+				durability: { timeoutMs: 1000 },
+			});
 			const users = await makeUsers(patient, "kill", 24);
 			const roles = await cluster.roles();
 			const victim = await cluster.primaryOf((users[0] as User).slot);
@@ -322,7 +329,14 @@ export function failover(shared: SharedCluster): void {
 			await cluster.waitHealthy();
 			const client = await cluster.ready();
 			const store = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: TIMEOUT_MS });
-			const patient = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: 2000 });
+			const patient = new RedisStore({
+				client,
+				prefix,
+				pepper: PEPPER,
+				timeoutMs: 2000,
+				// patient on a busy machine: a replica may take more than 100 ms to acknowledge a WAIT
+				durability: { timeoutMs: 1000 },
+			});
 			const users = await makeUsers(patient, "stop", 24);
 			const roles = await cluster.roles();
 			// a primary that still has a replica
@@ -388,7 +402,14 @@ export function failover(shared: SharedCluster): void {
 		it("MOVED/ASK while one user's slot migrates under load: no call fails", async () => {
 			await cluster.waitHealthy();
 			const client = await cluster.ready();
-			const store = new RedisStore({ client, prefix, pepper: PEPPER, timeoutMs: 2000 });
+			const store = new RedisStore({
+				client,
+				prefix,
+				pepper: PEPPER,
+				timeoutMs: 2000,
+				// patient on a busy machine: a replica may take more than 100 ms to acknowledge a WAIT
+				durability: { timeoutMs: 1000 },
+			});
 			const [mover, ...others] = await makeUsers(store, "move", 6);
 			const user = mover as User;
 			const from = await cluster.primaryOf(user.slot);
