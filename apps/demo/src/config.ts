@@ -95,6 +95,28 @@ const EnvSchema = z.object({
 	MAX_AUTH_AGE: int("MAX_AUTH_AGE", 600, 1, 86_400),
 	VERIFY_CACHE: int("VERIFY_CACHE", 0, 0, 64),
 	REDIS_URL: url("REDIS_URL", ["redis:", "rediss:"]),
+	REDIS_CLUSTER_NODES: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			const nodes: { host: string; port: number }[] = [];
+			for (const item of (v ?? "")
+				.split(",")
+				.map((s) => s.trim())
+				.filter(Boolean)) {
+				const m = /^(.+):(\d{1,5})$/.exec(item);
+				const port = m ? Number(m[2]) : 0;
+				if (!m || port < 1 || port > 65535) {
+					ctx.addIssue({
+						code: "custom",
+						message: "REDIS_CLUSTER_NODES must be a comma-separated list of host:port",
+					});
+					return z.NEVER;
+				}
+				nodes.push({ host: m[1]!.replace(/^\[|\]$/g, ""), port });
+			}
+			return nodes.length > 0 ? nodes : undefined;
+		}),
 	REDIS_PREFIX: z
 		.string()
 		.optional()
@@ -114,6 +136,7 @@ const EnvSchema = z.object({
 				.optional(),
 		),
 	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),
+	ISSUER_REVOCATIONS_URL: url("ISSUER_REVOCATIONS_URL", ["http:", "https:"]),
 	ISSUER: z
 		.string()
 		.optional()
@@ -200,6 +223,12 @@ export interface DemoConfig {
 	 */
 	verifyCache: number;
 	redisUrl: string | undefined;
+	/**
+	 * Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,host:port`); the store, the
+	 * shared key ring and the feed log then go through an ioredis `Cluster`. Exclusive with
+	 * `REDIS_URL`.
+	 */
+	redisClusterNodes: { host: string; port: number }[] | undefined;
 	redisPrefix: string;
 	redisTimeoutMs: number;
 	/**
@@ -209,6 +238,11 @@ export interface DemoConfig {
 	ringKek: Uint8Array<ArrayBuffer> | undefined;
 	/** Set: resource-server mode (verify only, through the issuer's JWKS). */
 	issuerJwksUrl: string | undefined;
+	/**
+	 * The issuer's revocation feed followed in resource-server mode (`ISSUER_REVOCATIONS_URL`;
+	 * default `/.well-known/xshl-revocations` on the JWKS URL's origin); `undefined` in issuer mode.
+	 */
+	issuerRevocationsUrl: string | undefined;
 	cookieSecure: boolean;
 	traceIp: boolean;
 	/** Proxies trusted for `X-Forwarded-For`: a hop count or their addresses/CIDRs; `false` = none. */
@@ -263,10 +297,16 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 	if (!e.COOKIE_SECURE && !isLoopback(e.HOST)) {
 		issues.push("COOKIE_SECURE=false is only allowed when HOST is a loopback address");
 	}
-	if (e.REDIS_URL && !e.ISSUER_JWKS_URL && !e.RING_KEK) {
+	if ((e.REDIS_URL || e.REDIS_CLUSTER_NODES) && !e.ISSUER_JWKS_URL && !e.RING_KEK) {
 		issues.push(
-			"RING_KEK is required with REDIS_URL: the shared key ring is stored encrypted (32 bytes, base64url)",
+			`RING_KEK is required with ${e.REDIS_URL ? "REDIS_URL" : "REDIS_CLUSTER_NODES"}: the shared key ring is stored encrypted (32 bytes, base64url)`,
 		);
+	}
+	if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+		issues.push("REDIS_URL and REDIS_CLUSTER_NODES exclude each other: give one");
+	}
+	if (e.ISSUER_REVOCATIONS_URL && !e.ISSUER_JWKS_URL) {
+		issues.push("ISSUER_REVOCATIONS_URL is only used with ISSUER_JWKS_URL (resource-server mode)");
 	}
 	const clients = new Map<string, string>();
 	for (const entry of e.INTROSPECT_CLIENTS) {
@@ -294,10 +334,16 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 		maxAuthAge: e.MAX_AUTH_AGE,
 		verifyCache: e.VERIFY_CACHE,
 		redisUrl: e.REDIS_URL,
+		redisClusterNodes: e.REDIS_CLUSTER_NODES,
 		redisPrefix: e.REDIS_PREFIX,
 		redisTimeoutMs: e.REDIS_TIMEOUT_MS,
 		ringKek: e.RING_KEK ? new Uint8Array(Buffer.from(e.RING_KEK, "base64url")) : undefined,
 		issuerJwksUrl: e.ISSUER_JWKS_URL,
+		issuerRevocationsUrl:
+			e.ISSUER_REVOCATIONS_URL ??
+			(e.ISSUER_JWKS_URL
+				? new URL("/.well-known/xshl-revocations", e.ISSUER_JWKS_URL).toString()
+				: undefined),
 		cookieSecure: e.COOKIE_SECURE,
 		traceIp: e.TRACE_IP,
 		trustProxy: e.TRUST_PROXY,

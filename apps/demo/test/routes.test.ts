@@ -76,8 +76,54 @@ describe("config", () => {
 			cookieSecure: true,
 			traceIp: false,
 			redisUrl: undefined,
+			redisClusterNodes: undefined,
 			issuerJwksUrl: undefined,
+			issuerRevocationsUrl: undefined,
 		});
+	});
+	it("reads the cluster seed nodes and the feed URL (default on the JWKS URL's origin)", () => {
+		const kek = "A".repeat(43);
+		expect(
+			loadConfig({ REDIS_CLUSTER_NODES: "127.0.0.1:7001, [::1]:7002", RING_KEK: kek })
+				.redisClusterNodes,
+		).toEqual([
+			{ host: "127.0.0.1", port: 7001 },
+			{ host: "::1", port: 7002 },
+		]);
+		expect(
+			loadConfig({ ISSUER_JWKS_URL: "http://127.0.0.1:4000/.well-known/jwks.json" })
+				.issuerRevocationsUrl,
+		).toBe("http://127.0.0.1:4000/.well-known/xshl-revocations");
+		expect(
+			loadConfig({
+				ISSUER_JWKS_URL: "http://127.0.0.1:4000/.well-known/jwks.json",
+				ISSUER_REVOCATIONS_URL: "http://127.0.0.1:4001/feed",
+			}).issuerRevocationsUrl,
+		).toBe("http://127.0.0.1:4001/feed");
+		const issues = (env: Record<string, string>) => {
+			try {
+				loadConfig(env);
+			} catch (e) {
+				return (e as ConfigError).issues;
+			}
+			return [];
+		};
+		expect(issues({ REDIS_CLUSTER_NODES: "127.0.0.1" })).toEqual([
+			"REDIS_CLUSTER_NODES must be a comma-separated list of host:port",
+		]);
+		expect(issues({ REDIS_CLUSTER_NODES: "127.0.0.1:7001" })).toEqual([
+			"RING_KEK is required with REDIS_CLUSTER_NODES: the shared key ring is stored encrypted (32 bytes, base64url)",
+		]);
+		expect(
+			issues({
+				REDIS_URL: "redis://127.0.0.1:6379",
+				REDIS_CLUSTER_NODES: "127.0.0.1:7001",
+				RING_KEK: kek,
+			}),
+		).toEqual(["REDIS_URL and REDIS_CLUSTER_NODES exclude each other: give one"]);
+		expect(issues({ ISSUER_REVOCATIONS_URL: "http://127.0.0.1:4001/feed" })).toEqual([
+			"ISSUER_REVOCATIONS_URL is only used with ISSUER_JWKS_URL (resource-server mode)",
+		]);
 	});
 });
 

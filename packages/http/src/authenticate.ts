@@ -5,6 +5,7 @@
  */
 import {
 	createSessionVerifier,
+	type RevocationSource,
 	type SessionClaims,
 	type SessionClaimsSchemaLike,
 	type SessionKeySet,
@@ -32,7 +33,6 @@ import {
 	type TraceRecipe,
 	traceOf,
 	traceParts,
-	tracePartsKey,
 	WEB_TRACE_RECIPE,
 } from "./trace-recipe";
 
@@ -53,6 +53,13 @@ export interface AuthenticatorOptions {
 	secureCookies?: boolean;
 	/** Proxies trusted for `X-Forwarded-For` (needed only when the recipe binds the IP). */
 	trustedProxies?: TrustedProxies;
+	/**
+	 * Offline revocation, answered from memory on every request (cached tokens included): a
+	 * `RevocationFeedClient` of `@xshl/keys/revocations` following the issuer's feed, or any
+	 * object with a synchronous `isRevoked`. A refused token is `ERR_SESSION_REVOKED` (401).
+	 * @default undefined (revocations reach this server only when the token expires)
+	 */
+	revocations?: RevocationSource;
 	/** Online revocation check, called after the signature and claims verify. */
 	isRevoked?: (claims: SessionClaims, request: Request) => boolean | Promise<boolean>;
 	/** Scopes every token must carry. @default [] */
@@ -111,7 +118,6 @@ export interface Authenticator {
 	readonly recipe: TraceRecipe | false;
 }
 
-const VERIFIER_CACHE_SIZE = 1000;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
@@ -205,8 +211,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 	const fpName = cookieNames(options.secureCookies ?? true).fingerprint;
 	const ipOf = createClientIpResolver(options.trustedProxies);
 	const scopes = options.requireScopes ?? [];
-	const cache = new Map<string, SessionVerifier<SessionClaims>>();
-	const base = {
+	const verifier = createSessionVerifier({
 		keys: options.keys,
 		audience: audience as readonly string[],
 		issuer: issuer as readonly string[],
@@ -215,7 +220,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		...(options.now ? { now: options.now } : {}),
 		...(options.schema ? { schema: options.schema } : {}),
 		...(options.verifyCache ? { cache: options.verifyCache } : {}),
-	};
+		...(options.revocations ? { revocations: options.revocations } : {}),
+	}) as SessionVerifier<SessionClaims>;
 
 	const partsOf = (request: Request, info?: RequestInfo): TraceParts | undefined =>
 		recipe === false
@@ -225,22 +231,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 					ip: recipe.ip === false ? "" : ipOf(request, info),
 					userAgent: request.headers.get("user-agent"),
 				});
-
-	const verifierFor = (parts: TraceParts | undefined): SessionVerifier<SessionClaims> => {
-		const key = parts === undefined ? "none" : tracePartsKey(parts);
-		let v = cache.get(key);
-		if (v) {
-			cache.delete(key);
-		} else {
-			v = createSessionVerifier({
-				...base,
-				...(parts ? { trace: traceOf(parts) } : {}),
-			}) as SessionVerifier<SessionClaims>;
-			if (cache.size >= VERIFIER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-		}
-		cache.set(key, v);
-		return v;
-	};
 
 	const bearer = (request: Request): string => {
 		const url = request.url;
@@ -262,7 +252,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		const parts = partsOf(request, info);
 		let verified: VerifiedSession<SessionClaims>;
 		try {
-			verified = await verifierFor(parts).verifyWithHeader(token);
+			// one compiled verifier; this client's trace per call (its sid memoized per trace)
+			verified = await (parts === undefined
+				? verifier.verifyWithHeader(token)
+				: verifier.verifyWithHeader(token, { trace: traceOf(parts) }));
 		} catch (err) {
 			const code = (err as { code?: unknown })?.code;
 			if (

@@ -128,6 +128,12 @@ export interface SessionServerOptions {
 	now?: () => number;
 	/** session-core's verified-token cache for the issuer's own bearer checks. @default undefined (off) */
 	verifyCache?: AuthenticatorOptions["verifyCache"];
+	/**
+	 * Offline revocation for the issuer's own bearer checks (see `AuthenticatorOptions.revocations`):
+	 * e.g. a `RevocationFeedClient` following this issuer's feed in process.
+	 * @default undefined (the bearer routes that ask the store still see revocations at once)
+	 */
+	revocations?: AuthenticatorOptions["revocations"];
 }
 
 /** Event payloads of a session server (type → payload). Never tokens or secrets. */
@@ -406,6 +412,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		maxHeaderBytes,
 		now,
 		...(o.verifyCache ? { verifyCache: o.verifyCache } : {}),
+		...(o.revocations ? { revocations: o.revocations } : {}),
 	});
 	const serviceAuth = createAuthenticator({
 		keys,
@@ -415,6 +422,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		maxTokenBytes,
 		maxHeaderBytes,
 		now,
+		...(o.revocations ? { revocations: o.revocations } : {}),
 	});
 
 	// ---- answers --------------------------------------------------------------------------

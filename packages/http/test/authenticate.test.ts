@@ -129,6 +129,33 @@ describe("authenticate", () => {
 		expect((e as HttpTraceMismatchError).part).toBe("ip");
 	});
 
+	it("revocations: a structural source refuses the token it names, with the session-core code", async () => {
+		const asked: string[] = [];
+		const revokedSids = new Set<string>();
+		const source = {
+			isRevoked: (c: { sid: string; jti: string; iat: number }) => {
+				asked.push(c.sid);
+				return revokedSids.has(c.sid);
+			},
+		};
+		const { a, request, s } = await setup({ revocations: source });
+		expect((await a.authenticate(request())).claims.sid).toBe(s.sid);
+		revokedSids.add(s.sid);
+		const e = (await rejection(a.authenticate(request()))) as { code: string; status: number };
+		expect(e.code).toBe("ERR_SESSION_REVOKED");
+		expect(e.status).toBe(401);
+		expect(asked).toEqual([s.sid, s.sid]);
+	});
+
+	it("one compiled verifier serves every client: another client's trace is refused per call", async () => {
+		const { a, request } = await setup();
+		expect((await a.authenticate(request())).claims.sub).toBe("alice");
+		const e = await rejection(a.authenticate(request({ "user-agent": "curl/8.0" })));
+		expect(e).toBeInstanceOf(HttpTraceMismatchError);
+		expect((e as HttpTraceMismatchError).part).toBe("userAgent");
+		expect((await a.authenticate(request())).claims.sub).toBe("alice");
+	});
+
 	it("isRevoked, requireScopes and claimCheck refuse with typed errors", async () => {
 		const revoked = await setup({ isRevoked: async (c) => c.sub === "alice" });
 		expect(await rejection(revoked.a.authenticate(revoked.request()))).toBeInstanceOf(

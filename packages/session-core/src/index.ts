@@ -47,9 +47,11 @@ export type {
 	RevocationSource,
 	SessionClaimsSchemaLike,
 	SessionVerifier,
+	SessionVerifierEvents,
 	VerifiedSession,
 	VerifyCacheOptions,
 	VerifyCallOptions,
+	VerifyEvent,
 	VerifySessionOptions,
 } from "./verify";
 export { createSessionVerifier, verifySession } from "./verify";

@@ -23,9 +23,11 @@ import { joseEngine, type VerifiedJws, type VerifyEngine } from "./internal/engi
 import { detectNodeCrypto, type NodeCrypto, nodeEngine } from "./internal/engine-node";
 import { checkRevoked, type RevocationSource } from "./internal/revocation-check";
 import { deepFreeze, VerifiedTokenCache } from "./internal/verify-cache";
+import { type SessionVerifierEvents, VerifyEvents } from "./internal/verify-events";
 import { compileVerifyOptions } from "./internal/verify-options";
 
 export type { RevocationClaims, RevocationSource } from "./internal/revocation-check";
+export type { SessionVerifierEvents, VerifyEvent } from "./internal/verify-events";
 
 /** A zod schema whose output is at least the base {@link SessionClaims}. */
 export type SessionClaimsSchemaLike = z.ZodType<SessionClaims, unknown>;
@@ -198,6 +200,22 @@ export interface SessionVerifier<T> {
 	 * have it) or `"jose"` (WebCrypto through jose; everywhere else, or with `engine: "jose"`).
 	 */
 	readonly engine: "jose" | "node";
+	/**
+	 * Subscribe to an event: `"verify"`, one per call, with outcome, code, engine, cache hit and
+	 * duration (for telemetry; `@xshl/otel` turns them into spans and metrics). While nobody
+	 * listens a call reads no clock and builds no event. A listener that throws never breaks
+	 * the call.
+	 *
+	 * @returns a function that unsubscribes.
+	 * @example
+	 * ```ts
+	 * const off = verifier.on('verify', (e) => log.debug(e.outcome, e.code, e.durationMs))
+	 * ```
+	 */
+	on<K extends keyof SessionVerifierEvents>(
+		type: K,
+		listener: (event: SessionVerifierEvents[K]) => void,
+	): () => void;
 }
 
 /**
@@ -232,6 +250,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		readonly sid: string | undefined;
 	}
 	const fixed: Binding = { trace: o.trace, sid };
+	const events = new VerifyEvents();
 	// sids of per-call traces, by trace text (a server builds a fresh Trace per request)
 	const sids = new Map<string, string>();
 	function binding(call: VerifyCallOptions | undefined): Binding {
@@ -309,6 +328,7 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		const entry = c.get(token, ms);
 		if (entry !== undefined) {
 			if (engine.algorithms().includes(entry.alg)) {
+				events.hit = true;
 				const claims = entry.value.claims as Record<string, unknown>;
 				try {
 					// the per-call checks of a cached token: the times (a failure evicts it) ...
@@ -340,7 +360,14 @@ export function createSessionVerifier<S extends SessionClaimsSchemaLike = Sessio
 		});
 	}
 
-	return { verify, verifyWithHeader, sid, engine: engine.name as "jose" | "node" };
+	const name = engine.name as "jose" | "node";
+	return {
+		verify: events.wrap(name, verify),
+		verifyWithHeader: events.wrap(name, verifyWithHeader),
+		sid,
+		engine: name,
+		on: (type, listener) => events.on(type, listener),
+	};
 }
 
 let nodeCrypto: NodeCrypto | undefined | null = null;
