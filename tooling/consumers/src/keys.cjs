@@ -5,13 +5,19 @@ const keys = require("@xshl/keys");
 const keysErrors = require("@xshl/keys/errors");
 const node = require("@xshl/keys/node");
 const keysPkg = require("@xshl/keys/package.json");
+const revocations = require("@xshl/keys/revocations");
 const ring = require("@xshl/keys/ring");
 
 const ALG = { name: "Ed25519" };
 
 async function main() {
 	const kr = await ring.KeyRing.generate({ signing: "EdDSA", encryption: false });
+	let feedBody = "";
 	const server = createServer(async (req, res) => {
+		if (req.url?.startsWith("/feed")) {
+			res.writeHead(200, { "content-type": "application/json" }).end(feedBody);
+			return;
+		}
 		const r = await kr.jwksResponse({ headers: req.headers });
 		res.writeHead(r.status, r.headers).end(r.body);
 	});
@@ -41,6 +47,30 @@ async function main() {
 		off();
 		assert.deepEqual(withdrawn, [header.kid]);
 		assert.notEqual(copy.signingKey().kid, header.kid);
+		// ./revocations: a logout everywhere refuses the older tokens of the user, not the newer
+		const feed = new revocations.RevocationFeedClient({
+			url: `http://127.0.0.1:${server.address().port}/feed`,
+			keys: remote,
+			fetch: node.createNodeFetch(),
+		});
+		assert.equal(feed.isRevoked({ sid: "s", jti: "j", iat: 1 }), true); // empty: fail-closed
+		const salt = "consumer-salt-0123456789";
+		const tag = Buffer.from(
+			await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${salt}u1`)),
+		).toString("base64url");
+		const b64 = (v) => Buffer.from(v).toString("base64url");
+		const input = `${b64(JSON.stringify({ ...header, typ: revocations.FEED_TYPE }))}.${b64(
+			JSON.stringify({ v: 1, seq: 3, iat: 1, salt, users: { [tag]: [2_000_000, 4e9] } }),
+		)}`;
+		const feedSig = b64(await crypto.subtle.sign(ALG, privateKey, new TextEncoder().encode(input)));
+		feedBody = JSON.stringify({ feed: `${input}.${feedSig}` });
+		await feed.load();
+		assert.equal(feed.isRevoked({ sid: "s", jti: "j", sub: "u1", iat: 2000 }), true);
+		assert.equal(feed.isRevoked({ sid: "s", jti: "j", sub: "u1", iat: 2001 }), false);
+		assert.equal(feed.isRevoked({ sid: "s", jti: "j", sub: "u2", iat: 1 }), false);
+		feedBody = JSON.stringify({ feed: `${input}.${feedSig.slice(0, -4)}AAAA` });
+		await assert.rejects(feed.load(), { code: "ERR_KEYS_FEED_INVALID" });
+		feed.close();
 		const snap = remote.snapshot();
 		const restored = new keys.RemoteKeySet({ name: "session_name", url });
 		assert.equal(await restored.restore(snap), true);

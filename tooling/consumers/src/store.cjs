@@ -4,6 +4,7 @@ const assert = require("node:assert/strict");
 const { randomBytes } = require("node:crypto");
 const store = require("@xshl/session-store");
 const storeErrors = require("@xshl/session-store/errors");
+const storeFeed = require("@xshl/session-store/feed");
 const storePkg = require("@xshl/session-store/package.json");
 const storeRedis = require("@xshl/session-store/redis");
 const { Redis } = require("ioredis");
@@ -20,6 +21,26 @@ async function main() {
 		code: "ERR_STORE_CONFIG_INVALID",
 	});
 	assert.equal(storePkg.name, "@xshl/session-store");
+
+	// ./feed: a revoked session becomes a signed entry; an unchanged feed answers 304
+	const feed = storeFeed.createRevocationFeed({
+		store: memory,
+		accessTokenTtlMs: 60_000,
+		sign: async (payload, typ) => `${typ}.${Object.keys(payload.sids).join("+")}.sig`,
+	});
+	const second = await memory.login({ sub: "u2", trace: "t", sid: "s-feed" });
+	await memory.logout(second.refreshToken);
+	const doc = await feed.document();
+	assert.equal(doc, "xshl-revocations+jwt.s-feed.sig");
+	const etag = `"${feed.seq}"`;
+	const notModified = await feed.handle(
+		new Request("http://127.0.0.1/.well-known/xshl-revocations", {
+			headers: { "if-none-match": etag },
+		}),
+	);
+	assert.equal(notModified.status, 304);
+	assert.equal(storeFeed.REVOCATION_FEED_TYPE, "xshl-revocations+jwt");
+	feed.close();
 
 	const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
 		db: 2,
