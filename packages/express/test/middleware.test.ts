@@ -217,6 +217,36 @@ describe("resource server mode", () => {
 		expect(seen).toEqual([boom]);
 	});
 
+	it("a user lookup that rejects is the issuer's own 500, never an unhandled rejection (Express 4 forwards none)", async () => {
+		const auth = xshl(
+			issuerOptions({
+				authenticate: async () => {
+					throw new Error("directory down");
+				},
+			}),
+		);
+		const seen: unknown[] = [];
+		const app = express();
+		app.use(auth.router!);
+		app.use(((err, _req, res, _next) => {
+			seen.push(err);
+			res.status(500).send("mine");
+		}) as express.ErrorRequestHandler);
+		const { base, close } = await listen(app);
+		closers.push(close);
+		const res = await fetch(`${base}/auth/login`, {
+			method: "POST",
+			headers: page,
+			body: JSON.stringify({ username: "alice", password: "pw" }),
+		});
+		expect(res.status).toBe(500);
+		expect(res.headers.get("cache-control")).toBe("no-store");
+		expect(await res.json()).toEqual({
+			error: { code: "ERR_HTTP_INTERNAL", message: "Internal error" },
+		});
+		expect(seen).toEqual([]);
+	});
+
 	it("invalid options throw HttpConfigError with its issues", () => {
 		let caught: unknown;
 		try {

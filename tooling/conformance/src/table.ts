@@ -37,9 +37,13 @@ export function issuerOptions(): SessionServerOptions {
 	};
 }
 
-/** What the resource app's options can be steered by: revoked sessions and its clock. */
+/**
+ * What the resource app's options can be steered by: sessions its `isRevoked` hook refuses,
+ * sessions its `revocations` source (a feed client's shape) lists, and its clock.
+ */
 export interface ResourceControl {
 	readonly revoked: Set<string>;
+	readonly feed: Set<string>;
 	skewMs: number;
 }
 
@@ -50,6 +54,7 @@ export function resourceOptions(control: ResourceControl): AuthenticatorOptions 
 		issuer: ISSUER,
 		audience: "api",
 		isRevoked: (claims) => control.revoked.has(claims.sid),
+		revocations: { isRevoked: (claims) => control.feed.has(claims.sid) },
 		now: () => Date.now() + control.skewMs,
 	};
 }
@@ -261,6 +266,23 @@ export const ROWS: readonly Row[] = [
 			body: err("ERR_HTTP_TOKEN_REVOKED", "This token or its session was revoked"),
 			headers: {
 				"www-authenticate": challenge("invalid_token", "This token or its session was revoked"),
+				...NO_STORE,
+			},
+			cookies: [],
+		},
+	},
+	{
+		name: "revoked session (revocations source, as a feed client answers)",
+		run: async (t) => {
+			const l = await t.login();
+			t.control.feed.add(l.sid);
+			return fetch(`${t.resource}/orders`, { headers: bearer(l) });
+		},
+		expect: {
+			status: 401,
+			body: err("ERR_SESSION_REVOKED", "the token has been revoked"),
+			headers: {
+				"www-authenticate": challenge("invalid_token", "the token has been revoked"),
 				...NO_STORE,
 			},
 			cookies: [],

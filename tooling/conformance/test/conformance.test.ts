@@ -14,7 +14,7 @@ import {
 
 for (const adapter of ADAPTERS) {
 	describe(`${adapter.name}`, () => {
-		const control: ResourceControl = { revoked: new Set(), skewMs: 0 };
+		const control: ResourceControl = { revoked: new Set(), feed: new Set(), skewMs: 0 };
 		let issuer: Served;
 		let resource: Served;
 		let target: Target;
