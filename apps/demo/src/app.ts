@@ -19,6 +19,7 @@ import Fastify, {
 import * as z from "zod";
 import type { DemoConfig } from "./config.js";
 import { HttpError, mapError } from "./errors.js";
+import { type DemoRevocations, FEED_PATH } from "./feed.js";
 import { CSRF_HEADER, MAX_TOKEN_BYTES, parse } from "./http.js";
 import type { Issuer, RefreshStore, Sealer, Verified, Verifier } from "./ports.js";
 import type { UserDirectory } from "./users.js";
@@ -38,6 +39,13 @@ export interface AppDeps {
 	logStream?: NodeJS.WritableStream;
 	/** Extra close hook (store clients, key sets). */
 	onClose?: () => Promise<void>;
+	/**
+	 * The revocation feed this instance follows (issue 15): the client given to the bearer
+	 * routes as `revocations`, and its status (`GET /api/feed-status`, the page, `/healthz`).
+	 */
+	revocations?: DemoRevocations;
+	/** Issuer mode: the feed published at `/.well-known/xshl-revocations` (`feed.ts`). */
+	revocationFeed?: { handle(request: Request): Promise<Response> };
 	/** Issuer mode: the current key ring (another instance may replace it). */
 	ring?: () => KeyRing;
 	/** The raw store the issuer routes use (the `store` port wraps it). */
@@ -259,6 +267,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			realm: "xshl-demo",
 			now,
 			...(deps.verifyCache ? { verifyCache: deps.verifyCache } : {}),
+			...(deps.revocations ? { revocations: deps.revocations.client } : {}),
 		});
 		const server = app.xshl.server!;
 		server.on("login", (e) => app.log.info({ sub: e.sub, sid: e.sid }, "login"));
@@ -286,6 +295,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			...(trustedProxies ? { trustedProxies } : {}),
 			now,
 			...(deps.verifyCache ? { verifyCache: deps.verifyCache } : {}),
+			...(deps.revocations ? { revocations: deps.revocations.client } : {}),
 		} as XshlOptions);
 		const notIssuer = async () => {
 			throw new HttpError(
@@ -299,6 +309,58 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 			app.post(`/auth/${path}`, notIssuer);
 		app.get("/auth/sessions", notIssuer);
 		app.delete("/auth/sessions/:sid", notIssuer);
+	}
+
+	// ---- revocation feed (issue 15) ----------------------------------------------------------
+	const revocationFeed = deps.revocationFeed;
+	if (revocationFeed) {
+		app.route({
+			method: ["GET", "HEAD"],
+			url: FEED_PATH,
+			handler: async (req, reply) => {
+				const res = await revocationFeed.handle(toWebRequest(req));
+				reply.code(res.status);
+				res.headers.forEach((value, name) => void reply.header(name, value));
+				return reply.send(
+					req.method === "HEAD" || res.body === null ? undefined : await res.text(),
+				);
+			},
+		});
+	} else {
+		app.get(FEED_PATH, async () => {
+			throw new HttpError(
+				404,
+				"ERR_DEMO_NOT_ISSUER",
+				"This instance is a resource server; use the issuer",
+			);
+		});
+	}
+	// no auth: the feed state holds no personal data
+	app.get("/api/feed-status", async () => {
+		if (!deps.revocations)
+			throw new HttpError(404, "ERR_DEMO_NOT_FOUND", "This instance follows no revocation feed");
+		return deps.revocations.status();
+	});
+	if (deps.revocations) {
+		const client = deps.revocations.client;
+		client.on("stale", (e) =>
+			app.log.warn({ feed: { ageMs: e.ageMs, code: e.error.code } }, "revocation feed: stale"),
+		);
+		client.on("expired", (e) =>
+			app.log.warn({ feed: { ageMs: e.ageMs, policy: e.policy } }, "revocation feed: expired"),
+		);
+		// a refused document (rollback, bad signature) is an attack or a bug: always logged
+		client.on("refreshError", (e) => {
+			if (e.error.code === "ERR_KEYS_FEED_ROLLBACK" || e.error.code === "ERR_KEYS_FEED_INVALID")
+				app.log.warn({ feed: { code: e.error.code } }, "revocation feed: document refused");
+		});
+		const h = client.health();
+		if (h.state === "empty")
+			app.log.warn(
+				{ feed: { policy: h.policy, code: h.lastError } },
+				"revocation feed: not loaded yet; the policy applies",
+			);
+		app.addHook("onClose", async () => client.close());
 	}
 
 	const authenticate = async (req: FastifyRequest): Promise<Verified> => {

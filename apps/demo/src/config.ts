@@ -137,6 +137,12 @@ const EnvSchema = z.object({
 		),
 	ISSUER_JWKS_URL: url("ISSUER_JWKS_URL", ["http:", "https:"]),
 	ISSUER_REVOCATIONS_URL: url("ISSUER_REVOCATIONS_URL", ["http:", "https:"]),
+	FEED_POLL_MS: int("FEED_POLL_MS", 1000, 100, 60_000),
+	FEED_MAX_STALE_MS: int("FEED_MAX_STALE_MS", 60_000, 200, 900_000),
+	FEED_POLICY: z
+		.enum(["fail-closed", "fail-open"], { error: "FEED_POLICY must be fail-closed or fail-open" })
+		.optional()
+		.transform((v) => v ?? "fail-closed"),
 	ISSUER: z
 		.string()
 		.optional()
@@ -243,6 +249,15 @@ export interface DemoConfig {
 	 * default `/.well-known/xshl-revocations` on the JWKS URL's origin); `undefined` in issuer mode.
 	 */
 	issuerRevocationsUrl: string | undefined;
+	/** Poll interval of the revocation feed client, ms (`FEED_POLL_MS`, default 1000). */
+	feedPollMs: number;
+	/**
+	 * How long the feed state may go without a successful refresh before `feedPolicy` applies, ms
+	 * (`FEED_MAX_STALE_MS`, default 60000; at most the access-token lifetime).
+	 */
+	feedMaxStaleMs: number;
+	/** What a stale or never-loaded feed means (`FEED_POLICY`): refuse every token, or keep going. */
+	feedPolicy: "fail-closed" | "fail-open";
 	cookieSecure: boolean;
 	traceIp: boolean;
 	/** Proxies trusted for `X-Forwarded-For`: a hop count or their addresses/CIDRs; `false` = none. */
@@ -308,6 +323,14 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 	if (e.ISSUER_REVOCATIONS_URL && !e.ISSUER_JWKS_URL) {
 		issues.push("ISSUER_REVOCATIONS_URL is only used with ISSUER_JWKS_URL (resource-server mode)");
 	}
+	if (e.FEED_MAX_STALE_MS > e.ACCESS_TOKEN_TTL * 1000) {
+		issues.push(
+			`FEED_MAX_STALE_MS must be at most the access-token lifetime (ACCESS_TOKEN_TTL = ${e.ACCESS_TOKEN_TTL} s)`,
+		);
+	}
+	if (e.FEED_MAX_STALE_MS <= e.FEED_POLL_MS) {
+		issues.push("FEED_MAX_STALE_MS must be greater than FEED_POLL_MS");
+	}
 	const clients = new Map<string, string>();
 	for (const entry of e.INTROSPECT_CLIENTS) {
 		const at = entry.indexOf(":");
@@ -344,6 +367,9 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 			(e.ISSUER_JWKS_URL
 				? new URL("/.well-known/xshl-revocations", e.ISSUER_JWKS_URL).toString()
 				: undefined),
+		feedPollMs: e.FEED_POLL_MS,
+		feedMaxStaleMs: e.FEED_MAX_STALE_MS,
+		feedPolicy: e.FEED_POLICY,
 		cookieSecure: e.COOKIE_SECURE,
 		traceIp: e.TRACE_IP,
 		trustProxy: e.TRUST_PROXY,

@@ -10,6 +10,7 @@ import { KeyRing } from "@xshl/keys/ring";
 import { MemoryStore, type SessionStore, type StoreEventType } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
+import { createIssuerFeed, followIssuerFeed } from "./feed.js";
 import type { RefreshStore } from "./ports.js";
 import { UserDirectory } from "./users.js";
 import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
@@ -77,6 +78,8 @@ export async function createDeps(
 			now,
 			cooldownMs: 1000,
 		});
+		// the issuer's revocation feed, verified with the same key set (issue 15)
+		const revocations = await followIssuerFeed(config, keys);
 		const { store } = config.redisUrl
 			? await createStore(config, now, storeEvents)
 			: { store: undefined };
@@ -85,6 +88,7 @@ export async function createDeps(
 			now,
 			verifier: new XshlVerifier(keys, tokenOptions, tokenCache),
 			keys,
+			revocations,
 			...(tokenCache ? { verifyCache: tokenCache } : {}),
 			...(store ? { store, storeEvents } : {}),
 			onClose: async () => keys.close(),
@@ -111,6 +115,13 @@ export async function createDeps(
 	const holder = new RingHolder(ring, config.keysetName);
 	if (shared) shared.syncRing(holder, ringOptions);
 	const issuer = new XshlIssuer(holder, tokenOptions);
+	// publish the store's revocations; the offline bearer routes follow them in process
+	const feed = await createIssuerFeed(config, {
+		store: (store as StoreAdapter).store,
+		ring: () => holder.ring,
+		keys: issuer.keys,
+		now,
+	});
 	return {
 		config,
 		now,
@@ -120,7 +131,10 @@ export async function createDeps(
 		keys: issuer.keys,
 		...(tokenCache ? { verifyCache: tokenCache } : {}),
 		store,
-		sessionStore: (store as StoreAdapter).store,
+		sessionStore: feed.store,
+		revocations: feed.revocations,
+		revocationFeed: feed.feed,
+		onClose: feed.close,
 		storeEvents,
 		sealer: new XshlSealer(holder, issuer.keys),
 		users: await UserDirectory.fromFile(config.usersFile),

@@ -89,6 +89,16 @@ describe("resource-server mode", () => {
 
 		await again.app.listen({ host: "127.0.0.1", port: Number(port) });
 		again.clock.now += 31_000; // past the key set's cooldown and backoff
+		// the revocation feed was down too: fail-closed refuses every token until it loads, which
+		// its client retries at the poll interval (at most 5 s apart)
+		const deadline = Date.now() + 10_000;
+		let feed = "";
+		while (feed !== "fresh" && Date.now() < deadline) {
+			await new Promise((done) => setTimeout(done, 100));
+			feed = ((await rs.inject("/api/feed-status")).json() as { health: { state: string } }).health
+				.state;
+		}
+		expect(feed).toBe("fresh");
 		const up = await rs.inject({ url: "/api/me", headers });
 		expect(up.statusCode).toBe(200);
 	});
