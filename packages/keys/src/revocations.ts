@@ -13,7 +13,7 @@ import {
 	KeysJwksInvalidError,
 } from "./errors";
 import { Emitter } from "./internal/emitter";
-import { type FeedPayload, verifyFeedDocument } from "./internal/feed-document";
+import { type FeedPayload, type FeedUserEntry, verifyFeedDocument } from "./internal/feed-document";
 import { type ResolvedFeedOptions, resolveFeedOptions } from "./internal/feed-options";
 import { type Conditional, type FetchLike, fetchWithRetries } from "./internal/http";
 import { sha256 } from "./internal/sha256";
@@ -123,7 +123,7 @@ interface State {
 	salt: string;
 	sids: Map<string, number>;
 	jtis: Map<string, number>;
-	users: Map<string, [number, number, string]>;
+	users: Map<string, FeedUserEntry>;
 }
 
 const enc = new TextEncoder();
@@ -196,8 +196,10 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 
 	/**
 	 * Whether a token must be refused, from memory: its `sid` or `jti` is listed, or its user
-	 * logged out everywhere at or after its `iat`. With no state yet, or past `maxStaleMs`,
-	 * answers by `policy` (`true` for fail-closed).
+	 * logged out everywhere at or after its `iat` (`iat * 1000 <= epochMs`, so a token issued
+	 * in the epoch's second is refused) unless its `sid` is the session the logout kept or a
+	 * session the issuer opened after the epoch in that same second (listed in the entry).
+	 * With no state yet, or past `maxStaleMs`, answers by `policy` (`true` for fail-closed).
 	 *
 	 * @param claims - `{ sid, jti, sub?, iat }` of a verified token.
 	 * @returns true to refuse the token.
@@ -211,7 +213,12 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 		if (s.sids.has(claims.sid) || s.jtis.has(claims.jti)) return true;
 		if (s.users.size > 0 && claims.sub !== undefined) {
 			const entry = s.users.get(this.#tag(s.salt, claims.sub));
-			if (entry !== undefined && claims.iat * 1000 <= entry[0] && entry[2] !== claims.sid)
+			if (
+				entry !== undefined &&
+				claims.iat * 1000 <= entry[0] &&
+				entry[2] !== claims.sid &&
+				entry[3]?.has(claims.sid) !== true
+			)
 				return true;
 		}
 		return false;

@@ -150,6 +150,55 @@ describe("RevocationFeedClient", () => {
 		expect(client.isRevoked({ sid: "a", jti: "j", iat: NOW })).toBe(true);
 	});
 
+	it("same second as a logout everywhere: refused unless the session kept or listed as opened after it", async () => {
+		const epochMs = NOW * 1000 + 400; // iat NOW is the epoch's second
+		const tag = await userTag("alice");
+		const feed = await feedServer(
+			await sign(ring, { ...base, seq: 5, users: { [tag]: [epochMs, NOW + 125, "", ["new"]] } }),
+		);
+		const client = new RevocationFeedClient({
+			url: feed.server.url("/feed"),
+			keys,
+			now: () => NOW * 1000,
+		});
+		await client.load();
+		const ask = (sid: string, iat: number) =>
+			client.isRevoked({ sid, jti: "j", sub: "alice", iat });
+		expect([ask("old", NOW), ask("new", NOW), ask("old", NOW + 1), ask("new", NOW - 1)]).toEqual([
+			true,
+			false,
+			false,
+			false,
+		]);
+		// a delta with a newer logout everywhere replaces the entry (fresh sessions and all)
+		feed.deltas.set(
+			"5",
+			await sign(ring, {
+				...base,
+				seq: 6,
+				since: 5,
+				users: { [tag]: [epochMs + 100, NOW + 125, "kept"] },
+			}),
+		);
+		feed.etag = '"6"';
+		await client.load();
+		expect([ask("new", NOW), ask("kept", NOW), ask("old", NOW + 1)]).toEqual([true, false, false]);
+		// malformed fresh lists are refused
+		for (const [i, entry] of [
+			[epochMs, NOW + 125, "", []],
+			[epochMs, NOW + 125, "", [""]],
+			[epochMs, NOW + 125, 7, ["a"]],
+			[epochMs, NOW + 125, "", "a"],
+			[epochMs, NOW + 125, "", ["a"], 1],
+		].entries()) {
+			feed.full = await sign(ring, { ...base, seq: 10 + i, users: { [tag]: entry } });
+			feed.deltas.clear();
+			feed.etag = `"m${i}"`;
+			expect((await rejection(client.load())).code).toBe("ERR_KEYS_FEED_INVALID");
+		}
+		expect(client.health().seq).toBe(6);
+	});
+
 	it("refuses a tampered feed, a foreign signer and a wrong typ with ERR_KEYS_FEED_INVALID", async () => {
 		const good = await sign(ring, { ...base, seq: 1, sids: { a: NOW + 100 } });
 		const [h, , s] = good.split(".");

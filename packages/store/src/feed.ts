@@ -21,7 +21,7 @@ export const REVOCATION_FEED_TYPE = "xshl-revocations+jwt";
 /** The store events the feed follows (any `SessionStore`: `MemoryStore`, `RedisStore`). */
 export interface RevocationFeedStore {
 	/** Subscribe to a store event; returns the unsubscribe function. */
-	on<K extends "revoke" | "evict" | "logout_all">(
+	on<K extends "login" | "revoke" | "evict" | "logout_all">(
 		type: K,
 		listener: (event: StoreEvents[K]) => void,
 	): () => void;
@@ -206,6 +206,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 			if (e.reason !== "replaced") queue(() => log.write(`s:${e.sid}`, [], expOf(e.at), now()));
 		}),
 		opts.store.on("evict", (e) => queue(() => log.write(`s:${e.sid}`, [], expOf(e.at), now()))),
+		// a session opened after a logout everywhere in the same second: its tokens' iat equals
+		// the epoch's second, so the entry lists its sid as fresh (see RevocationFeedClient)
+		opts.store.on("login", (e) =>
+			queue(async () => log.born(await revocationUserTag(salt, e.sub), e.sid, e.at, now())),
+		),
 		opts.store.on("logout_all", (e) =>
 			queue(async () => {
 				const tag = await revocationUserTag(salt, e.sub);

@@ -72,6 +72,7 @@ describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", (
 		// a delta from instance A holds only what was written after the cursor
 		await storeA.login({ sub: "carol", trace: "t", sid: "sid-c1" });
 		await storeA.revokeSession({ sub: "carol", sid: "sid-c1" });
+		await feedA.document(); // A's queue of log writes drained
 		const delta = payloadOf(await feedB.delta(first.seq));
 		expect(delta.since).toBe(first.seq);
 		expect(delta.seq).toBeGreaterThan(first.seq);
@@ -89,6 +90,39 @@ describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", (
 		expect(left).toEqual([`${prefix}:{feed}:base`, `${prefix}:{feed}:seq`]);
 		later.close();
 	});
+	it("a session opened after a logout everywhere in the same second is listed as fresh, across instances", async () => {
+		// both stores on one fake clock placed 100 ms into a second
+		let t = Math.floor(Date.now() / 1000) * 1000 + 100;
+		const storeA = new MemoryStore({ now: () => t });
+		const storeB = new MemoryStore({ now: () => t });
+		const feedA = feedOn(storeA, { now: () => t });
+		const feedB = feedOn(storeB, { now: () => t });
+		const tag = await revocationUserTag(SALT, "erin");
+		await storeA.login({ sub: "erin", trace: "t", sid: "sid-e-old" });
+		t += 100;
+		const { epoch } = await storeA.logoutAll("erin", { exceptSid: "sid-e-old" });
+		const exp = Math.ceil((epoch + 125_000) / 1000);
+		await feedA.document(); // A's queue of log writes drained
+		const before = payloadOf(await feedB.document());
+		expect((before.users as Record<string, unknown>)[tag]).toEqual([epoch, exp, "sid-e-old"]);
+		t += 100; // same second, after the epoch: fresh (written by instance B)
+		await storeB.login({ sub: "erin", trace: "t", sid: "sid-e-new" });
+		t += 1000; // the next second: its tokens' iat is past the epoch anyway, not listed
+		await storeB.login({ sub: "erin", trace: "t", sid: "sid-e-later" });
+		await feedB.document();
+		const delta = payloadOf(await feedA.delta(before.seq));
+		expect(delta.users).toEqual({ [tag]: [epoch, exp, "sid-e-old", ["sid-e-new"]] });
+		// a newer logout everywhere replaces the entry and its fresh sessions
+		const second = await storeB.logoutAll("erin");
+		await feedB.document();
+		const after = payloadOf(await feedA.delta(delta.seq));
+		expect(after.users).toEqual({
+			[tag]: [second.epoch, Math.ceil((second.epoch + 125_000) / 1000)],
+		});
+		feedA.close();
+		feedB.close();
+	});
+
 	it("a log write that fails (Redis gone) is reported as an error event", async () => {
 		const gone = connect(DB);
 		await gone.ping();
@@ -106,7 +140,12 @@ describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", (
 		await store.login({ sub: "dave", trace: "t", sid: "sid-d1" });
 		await store.revokeSession({ sub: "dave", sid: "sid-d1" });
 		await expect(feed.denyJti({ jti: "j1", exp: 2_000_000_000 })).resolves.toBeUndefined();
-		expect(errors).toEqual(["Connection is closed.", "Connection is closed."]);
+		// the login's same-second check, the revocation, the jti
+		expect(errors).toEqual([
+			"Connection is closed.",
+			"Connection is closed.",
+			"Connection is closed.",
+		]);
 		feed.close();
 	});
 });

@@ -42,10 +42,11 @@ function toRequest(req: IncomingMessage, origin: string): Request {
 	return new Request(new URL(req.url ?? "/", origin), { method: req.method ?? "GET", headers });
 }
 
-async function startIssuer(): Promise<Issuer> {
+async function startIssuer(now?: () => number): Promise<Issuer> {
 	const ring = await KeyRing.generate({ signing: "ES256", encryption: false });
-	const store = new MemoryStore({ graceMs: 0 });
+	const store = new MemoryStore(now === undefined ? { graceMs: 0 } : { graceMs: 0, now });
 	const feed = createRevocationFeed({
+		...(now === undefined ? {} : { now }),
 		store,
 		accessTokenTtlMs: 120_000,
 		sign: (payload, typ) => {
@@ -79,9 +80,10 @@ async function startIssuer(): Promise<Issuer> {
 }
 
 /** Log `sub` in on the store and issue an access token carrying the family's sid. */
-async function login(issuer: Issuer, sub: string, salt: string) {
+async function login(issuer: Issuer, sub: string, salt: string, now?: () => number) {
 	const { header, privateKey } = issuer.ring.signingKey();
 	const config = new SessionConfig({
+		...(now === undefined ? {} : { now }),
 		keys: issuer.ring.keySet("app"),
 		app: APP,
 		audience: ["service-api"],
@@ -181,6 +183,49 @@ describe("revocation feed end to end", () => {
 		await client.load();
 		expect((await refusal(verifier.verify(a1.token))).code).toBe("ERR_SESSION_REVOKED");
 		expect((await verifier.verify(a2.token)).sid).toBe(a2.sid);
+	});
+
+	it("iat at second granularity: a token of the logout's second is refused unless its session was opened after the logout", async () => {
+		// the issuer's clock, 100 ms into the current second (tokens' iat is that second)
+		let t = Math.floor(Date.now() / 1000) * 1000 + 100;
+		const now = () => t;
+		issuer.feed.close();
+		issuer.server.closeAllConnections();
+		await new Promise<void>((resolve) => issuer.server.close(() => resolve()));
+		issuer = await startIssuer(now);
+		const before = await login(issuer, "alice", "salt-a1", now); // iat = S, before the logout
+		const other = await login(issuer, "bob", "salt-b1", now);
+		t += 100;
+		const { epoch } = await issuer.store.logoutAll("alice");
+		t += 100;
+		const after = await login(issuer, "alice", "salt-a2", now); // iat = S too, after the logout
+		expect(Math.floor(epoch / 1000)).toBe(Math.floor(t / 1000));
+		const { client, verifier } = verifierFor(issuer);
+		await client.load();
+		expect((await refusal(verifier.verify(before.token))).code).toBe("ERR_SESSION_REVOKED");
+		expect((await verifier.verify(after.token)).sid).toBe(after.sid);
+		expect((await verifier.verify(other.token)).sid).toBe(other.sid);
+		// the entry names the fresh session, bound to this epoch
+		const tag = await revocationUserTag(issuer.feed.salt, "alice");
+		const payload = JSON.parse(
+			atob(
+				((await issuer.feed.document()).split(".")[1] as string)
+					.replace(/-/g, "+")
+					.replace(/_/g, "/"),
+			),
+		);
+		expect(payload.users[tag]).toEqual([
+			epoch,
+			Math.ceil((epoch + 125_000) / 1000),
+			"",
+			[after.sid],
+		]);
+		// a second logout everywhere in that second replaces the entry: the session is refused now
+		t += 100;
+		await issuer.store.logoutAll("alice");
+		await client.load(); // a delta
+		expect((await refusal(verifier.verify(after.token))).code).toBe("ERR_SESSION_REVOKED");
+		expect((await verifier.verify(other.token)).sid).toBe(other.sid);
 	});
 
 	it("publishes no raw sub: users are SHA-256 tags of salt || sub", async () => {

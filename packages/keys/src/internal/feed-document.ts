@@ -7,6 +7,12 @@ import type { KeySet } from "../types";
 /** The `typ` of every revocation feed document. */
 export const FEED_TYPE = "xshl-revocations+jwt";
 
+/**
+ * A user's logout everywhere: `[epoch ms, expiry seconds, session kept (or ""), sessions
+ * opened after the epoch in its second (or undefined)]`.
+ */
+export type FeedUserEntry = [number, number, string, ReadonlySet<string> | undefined];
+
 /** A verified feed payload (a full document, or a delta when `since` is set). */
 export interface FeedPayload {
 	seq: number;
@@ -17,8 +23,8 @@ export interface FeedPayload {
 	sids: Map<string, number>;
 	/** jti → expiry (NumericDate seconds). */
 	jtis: Map<string, number>;
-	/** user tag → [epoch ms, expiry seconds, session kept (or "")]. */
-	users: Map<string, [number, number, string]>;
+	/** user tag → its logout everywhere. */
+	users: Map<string, FeedUserEntry>;
 }
 
 const ASYMMETRIC = /^(ES256|ES384|ES512|EdDSA|Ed25519|RS256|RS384|RS512|PS256|PS384|PS512)$/;
@@ -57,17 +63,31 @@ export function parseFeedPayload(raw: unknown): FeedPayload {
 		if (!isCount(exp)) throw invalid("feed jti expiry must be an integer");
 		jtis.set(k, exp);
 	}
-	const users = new Map<string, [number, number, string]>();
+	const users = new Map<string, FeedUserEntry>();
 	for (const [k, e] of entries(p.users, "users")) {
 		if (
 			!Array.isArray(e) ||
-			(e.length !== 2 && e.length !== 3) ||
+			e.length < 2 ||
+			e.length > 4 ||
 			!isCount(e[0]) ||
 			!isCount(e[1]) ||
-			(e.length === 3 && (typeof e[2] !== "string" || e[2] === ""))
+			(e.length === 3 && (typeof e[2] !== "string" || e[2] === "")) ||
+			(e.length === 4 &&
+				(typeof e[2] !== "string" ||
+					!Array.isArray(e[3]) ||
+					e[3].length === 0 ||
+					e[3].length > 64 ||
+					!e[3].every((sid) => typeof sid === "string" && sid !== "")))
 		)
-			throw invalid("feed user entry must be [epochMs, exp] or [epochMs, exp, exceptSid]");
-		users.set(k, [e[0], e[1], e.length === 3 ? (e[2] as string) : ""]);
+			throw invalid(
+				"feed user entry must be [epochMs, exp], [epochMs, exp, exceptSid] or [epochMs, exp, exceptSid, freshSids]",
+			);
+		users.set(k, [
+			e[0],
+			e[1],
+			e.length >= 3 ? (e[2] as string) : "",
+			e.length === 4 ? new Set(e[3] as string[]) : undefined,
+		]);
 	}
 	return {
 		seq: p.seq,

@@ -11,19 +11,54 @@ export interface FeedEntry {
 	epoch?: number;
 	/** Users only: the session kept by the logout everywhere. */
 	exceptSid?: string;
+	/**
+	 * Users only: sessions opened after the epoch but in the same second (their tokens' `iat`
+	 * equals the epoch's second, so `iat` alone cannot tell them from the revoked ones).
+	 */
+	fresh?: string[];
+}
+
+/** Most sessions listed as opened in the epoch's second after it; later ones stay refused. */
+export const MAX_FRESH_SIDS = 32;
+
+/** Whether a session opened at `atMs` is "fresh" for a logout everywhere at `epochMs`. */
+export function isFresh(atMs: number, epochMs: number): boolean {
+	return atMs > epochMs && Math.floor(atMs / 1000) === Math.floor(epochMs / 1000);
 }
 
 /** The wire payload of a feed document (without `v`, `iat`, `salt`). */
 export interface FeedBody {
 	sids: Record<string, number>;
 	jtis: Record<string, number>;
-	users: Record<string, [number, number] | [number, number, string]>;
+	users: Record<string, UserWire>;
+}
+
+/** A user entry on the wire: `[epochMs, exp]`, `[epochMs, exp, exceptSid]`, or `[epochMs, exp, exceptSid | "", freshSids]`. */
+export type UserWire =
+	| [number, number]
+	| [number, number, string]
+	| [number, number, string, string[]];
+
+/** The wire form of a user entry. */
+export function userWire(
+	epoch: number,
+	exp: number,
+	exceptSid?: string,
+	fresh?: string[],
+): UserWire {
+	if (fresh !== undefined && fresh.length > 0) return [epoch, exp, exceptSid ?? "", fresh];
+	return exceptSid === undefined ? [epoch, exp] : [epoch, exp, exceptSid];
 }
 
 /** What the feed needs from a log (memory, or Redis shared by every issuer instance). */
 export interface FeedLogLike {
 	/** Write one entry (`s:<sid>`, `j:<jti>`, `u:<tag>` with value `[epoch, exceptSid?]`). */
 	write(field: string, value: unknown[], exp: number, nowMs: number): Promise<void>;
+	/**
+	 * A session `sid` of the user `tag` was opened at `atMs`: when the user's entry has an epoch
+	 * in the same second before `atMs`, list the sid as fresh (a new seq); otherwise nothing.
+	 */
+	born(tag: string, sid: string, atMs: number, nowMs: number): Promise<void>;
 	/** The seq, the first seq and the live entries written after `since` (all without it). */
 	read(
 		nowMs: number,
@@ -72,6 +107,14 @@ export class MemoryFeedLog implements FeedLogLike {
 		this.#users.set(tag, entry);
 	}
 
+	async born(tag: string, sid: string, atMs: number, nowMs: number): Promise<void> {
+		const e = this.#users.get(tag);
+		if (e === undefined || e.epoch === undefined || !isFresh(atMs, e.epoch)) return;
+		const fresh = e.fresh ?? [];
+		if (fresh.length >= MAX_FRESH_SIDS || fresh.includes(sid)) return;
+		this.#users.set(tag, { ...e, seq: this.#next(nowMs), fresh: [...fresh, sid] });
+	}
+
 	/** Live entries written after `since` (all of them without it); drops expired ones. */
 	body(nowSec: number, since?: number): FeedBody {
 		const after = since ?? Number.NEGATIVE_INFINITY;
@@ -88,10 +131,7 @@ export class MemoryFeedLog implements FeedLogLike {
 		for (const [k, e] of this.#users) {
 			if (e.exp <= nowSec) this.#users.delete(k);
 			else if (e.seq > after)
-				out.users[k] =
-					e.exceptSid === undefined
-						? [e.epoch as number, e.exp]
-						: [e.epoch as number, e.exp, e.exceptSid];
+				out.users[k] = userWire(e.epoch as number, e.exp, e.exceptSid, e.fresh);
 		}
 		return out;
 	}

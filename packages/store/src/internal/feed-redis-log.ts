@@ -1,7 +1,7 @@
 // The revocation feed's log in Redis, shared by every issuer instance: seq (ms-based, never
 // back), one hash of entries, a sorted set by seq (deltas) and one by expiry (pruning), all
 // under one hash tag so they live in one Cluster slot.
-import type { FeedBody, FeedLogLike } from "./feed-log";
+import { type FeedBody, type FeedLogLike, MAX_FRESH_SIDS, userWire } from "./feed-log";
 
 /** The ioredis calls the Redis log makes (`Redis` or `Cluster`). */
 export interface FeedRedisClient {
@@ -22,6 +22,35 @@ redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[4], s, ARGV[2])
 redis.call('ZADD', KEYS[5], string.format('%.0f', exp), ARGV[2])
 return s
+`;
+
+/**
+ * KEYS: seq base entries bySeq byExp; ARGV: nowMs field(u:<tag>) sid atMs maxFresh.
+ * The user's value is `[epoch, exceptSid?, freshSids?]`: add the sid when it was opened after
+ * the epoch in the same second.
+ */
+const BORN = `
+local raw = redis.call('HGET', KEYS[3], ARGV[2])
+if not raw then return 0 end
+local v = cjson.decode(raw)
+local epoch = tonumber(v[1])
+local at = tonumber(ARGV[4])
+if not (at > epoch and math.floor(at / 1000) == math.floor(epoch / 1000)) then return 0 end
+local except = v[2]
+if type(except) ~= 'string' then except = '' end
+local fresh = v[3]
+if type(fresh) ~= 'table' then fresh = {} end
+if #fresh >= tonumber(ARGV[5]) then return 0 end
+for i = 1, #fresh do if fresh[i] == ARGV[3] then return 0 end end
+fresh[#fresh + 1] = ARGV[3]
+redis.call('SET', KEYS[2], ARGV[1], 'NX')
+local seq = tonumber(redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2]))
+seq = math.max(seq + 1, tonumber(ARGV[1]))
+local s = string.format('%.0f', seq)
+redis.call('SET', KEYS[1], s)
+redis.call('HSET', KEYS[3], ARGV[2], '[' .. string.format('%.0f', epoch) .. ',' .. cjson.encode(except) .. ',' .. cjson.encode(fresh) .. ']')
+redis.call('ZADD', KEYS[4], s, ARGV[2])
+return 1
 `;
 
 /** KEYS: seq base entries bySeq byExp; ARGV: nowMs nowSec since(-1 for all) */
@@ -66,6 +95,10 @@ export class RedisFeedLog implements FeedLogLike {
 		await this.#client.eval(WRITE, 5, ...this.#keys, nowMs, field, JSON.stringify(value), exp);
 	}
 
+	async born(tag: string, sid: string, atMs: number, nowMs: number): Promise<void> {
+		await this.#client.eval(BORN, 5, ...this.#keys, nowMs, `u:${tag}`, sid, atMs, MAX_FRESH_SIDS);
+	}
+
 	async read(
 		nowMs: number,
 		since: number | undefined,
@@ -89,8 +122,8 @@ export class RedisFeedLog implements FeedLogLike {
 			if (field.startsWith("s:")) body.sids[id] = exp;
 			else if (field.startsWith("j:")) body.jtis[id] = exp;
 			else {
-				const [epoch, exceptSid] = JSON.parse(raw) as [number, string?];
-				body.users[id] = exceptSid === undefined ? [epoch, exp] : [epoch, exp, exceptSid];
+				const [epoch, exceptSid, fresh] = JSON.parse(raw) as [number, string?, string[]?];
+				body.users[id] = userWire(epoch, exp, exceptSid === "" ? undefined : exceptSid, fresh);
 			}
 		}
 		return { seq: Number(r[0]), baseSeq: Number(r[1]), body };
