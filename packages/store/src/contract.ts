@@ -219,6 +219,12 @@ export interface StoreEvents {
 	login: { at: number; sub: string; sid: string; familyId: string; generation: 0 };
 	/** A token was rotated; `generation` is the new one. */
 	refresh: { at: number; sub: string; sid: string; familyId: string; generation: number };
+	/**
+	 * A grace replay: the immediate predecessor came back within `graceMs` from the login
+	 * trace and got the same successor again (`rotate` answered `replay: true`); nothing was
+	 * rotated. `generation` is the successor's, handed out again.
+	 */
+	"refresh.replay": { at: number; sub: string; sid: string; familyId: string; generation: number };
 	/** An ancestor was replayed (or the trace changed under `revoke-family`): the family died. */
 	"refresh.reuse_detected": {
 		at: number;
@@ -254,6 +260,25 @@ export interface StoreEvents {
 		address?: string;
 		/** What failed (a `StoreError` for calls; the client's own error otherwise). */
 		error: Error;
+	};
+	/**
+	 * One backend call ended (one per operation that reaches the store; input errors and
+	 * malformed tokens never do). Measured only while a `call` listener is attached (and always
+	 * on `RedisStore`, for `stats()`): no clock read otherwise. `outcome` is the call's own
+	 * (`error`: the store was down, slow or refused), not the operation's verdict: a rotation
+	 * refused as reuse is an `ok` call followed by `refresh.reuse_detected`.
+	 */
+	call: {
+		/** The operation. */
+		op: StoreOperation;
+		/** `ok` when the backend answered, `error` when the call failed. */
+		outcome: "ok" | "error";
+		/** The error's code when it failed (`ERR_STORE_UNAVAILABLE`, …); `undefined` on `ok`. */
+		code: string | undefined;
+		/** Wall time of the call, in ms (`performance.now()` based). */
+		durationMs: number;
+		/** When the call started, ms since the epoch (`Date.now()`, this process' clock). */
+		startedAt: number;
 	};
 }
 
@@ -426,7 +451,7 @@ export interface SessionStore {
 	/**
 	 * Subscribes to one event type.
 	 *
-	 * @param type - the event type (`login`, `refresh`, `refresh.reuse_detected`, `revoke`, `evict`, `logout_all`, `error`).
+	 * @param type - the event type (`login`, `refresh`, `refresh.replay`, `refresh.reuse_detected`, `revoke`, `evict`, `logout_all`, `call`, `error`).
 	 * @param listener - called synchronously after the change with the payload; exceptions are swallowed.
 	 * @returns a function that unsubscribes.
 	 * @example

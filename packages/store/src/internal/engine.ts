@@ -100,19 +100,47 @@ export class Engine {
 		this.#stats = stats;
 	}
 
-	/** One backend call: timed and counted (when stats are kept); a failure is an `error` event. */
+	/**
+	 * One backend call: timed and counted (when stats are kept) and reported to `call`
+	 * listeners; a failure is an `error` event (stats kept). Plain when neither is wanted.
+	 */
 	async #call<T>(op: StoreOperation, run: () => Promise<T>): Promise<T> {
 		const stats = this.#stats;
-		if (stats === undefined) return run();
+		const listened = this.#events.has("call");
+		if (stats === undefined && !listened) return run();
+		const startedAt = listened ? Date.now() : 0;
 		const start = performance.now();
 		try {
 			const out = await run();
-			stats.record(op, performance.now() - start, false);
+			const ms = performance.now() - start;
+			stats?.record(op, ms, false);
+			if (listened) {
+				this.#events.emit("call", {
+					op,
+					outcome: "ok",
+					code: undefined,
+					durationMs: ms,
+					startedAt,
+				});
+			}
 			return out;
 		} catch (error) {
-			stats.record(op, performance.now() - start, true);
+			const ms = performance.now() - start;
 			const e = error instanceof Error ? error : new Error(String(error));
-			this.#events.emit("error", { at: Date.now(), source: "call", op, error: e });
+			if (listened) {
+				const code = (e as { code?: unknown }).code;
+				this.#events.emit("call", {
+					op,
+					outcome: "error",
+					code: typeof code === "string" ? code : undefined,
+					durationMs: ms,
+					startedAt,
+				});
+			}
+			if (stats !== undefined) {
+				stats.record(op, ms, true);
+				this.#events.emit("error", { at: Date.now(), source: "call", op, error: e });
+			}
 			throw error;
 		}
 	}
@@ -237,6 +265,7 @@ export class Engine {
 			if (reply.status === "grace" && reply.sealed !== undefined) {
 				const successor = await open(parsed.random, context, reply.sealed);
 				if (successor !== undefined) {
+					this.#events.emit("refresh.replay", { ...base, generation: row.gen });
 					return { ...state(row, reply.now, row.gen), refreshToken: successor, replay: true };
 				}
 			}
