@@ -1,6 +1,7 @@
 import type { Trace } from "@xshl/trace";
 import { errors } from "jose";
 import type * as z from "zod";
+import { sessionClaimsSchema } from "../claims";
 import {
 	SessionClaimInvalidError,
 	SessionClaimMissingError,
@@ -11,6 +12,7 @@ import {
 	SessionVersionMismatchError,
 } from "../errors";
 import type { SessionClaimsSchemaLike } from "../verify";
+import { fastSessionClaims } from "./claims-fast";
 import { joseError } from "./errors-map";
 import { normalizeTyp } from "./typ";
 
@@ -140,6 +142,10 @@ export function parseClaims<S extends SessionClaimsSchemaLike>(
 	schema: S,
 	payload: Record<string, unknown>,
 ): z.output<S> {
+	if ((schema as unknown) === sessionClaimsSchema) {
+		const fast = fastSessionClaims(payload);
+		if (fast !== undefined) return fast as z.output<S>;
+	}
 	const claims = schema.safeParse(payload);
 	if (claims.success) return claims.data as z.output<S>;
 	const issue = claims.error.issues[0];

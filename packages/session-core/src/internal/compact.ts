@@ -179,15 +179,175 @@ export function checkJwt(
 	const header = decode(token, 0, first);
 	const payload = decode(token, first + 1, second);
 	const inHeader = header === undefined ? undefined : duplicateMember(header);
-	if (inHeader !== undefined) {
-		throw malformed(`the token's header has the member ${quote(inHeader)} twice`);
-	}
+	if (inHeader !== undefined) throw duplicateInHeader(inHeader);
 	const inClaims = payload === undefined ? undefined : duplicateMember(payload);
-	if (inClaims !== undefined) {
-		const message = `the token's claims have the member ${quote(inClaims)} twice`;
-		throw new SessionTokenMalformedError(message, { cause: new errors.JWTInvalid(message) });
-	}
+	if (inClaims !== undefined) throw duplicateInClaims(inClaims);
 	return { header, payload };
+}
+
+function duplicateInHeader(name: string): SessionTokenMalformedError {
+	return malformed(`the token's header has the member ${quote(name)} twice`);
+}
+
+function duplicateInClaims(name: string): SessionTokenMalformedError {
+	const message = `the token's claims have the member ${quote(name)} twice`;
+	return new SessionTokenMalformedError(message, { cause: new errors.JWTInvalid(message) });
+}
+
+/** A segment's JSON, parsed once by the gate: the value, or the parse error to throw later. */
+export type ParsedJson =
+	| { readonly ok: true; readonly value: unknown }
+	| { readonly ok: false; readonly error: unknown };
+
+/** The gate's result on runtimes with `Buffer`: texts, their parsed JSON, signature bytes. */
+export interface FastJwtSegments extends JwtSegments {
+	/** `JSON.parse` of the header text (not run when the text is not UTF-8). */
+	readonly headerJson: ParsedJson;
+	/** `JSON.parse` of the claims text (not run when the text is not UTF-8). */
+	readonly payloadJson: ParsedJson;
+	/** The decoded signature. */
+	readonly signature: Uint8Array;
+	/** Index of the second dot (the signing input is `token.slice(0, second)`). */
+	readonly second: number;
+}
+
+/** The `Buffer` and `isUtf8` of `node:buffer` the fast gate uses. */
+export interface GateBuffer {
+	readonly Buffer: {
+		from(text: string, encoding: string): Uint8Array & { toString(encoding?: string): string };
+	};
+	readonly isUtf8: (bytes: Uint8Array) => boolean;
+}
+
+const NOT_UTF8: ParsedJson = { ok: false, error: new TypeError("not UTF-8") };
+
+function parseJson(text: string | undefined): ParsedJson {
+	if (text === undefined) return NOT_UTF8;
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
+/**
+ * Members (`name: value` pairs) in a JSON text that `JSON.parse` accepted: its colons outside
+ * strings (in JSON a colon outside a string separates a member name from its value).
+ */
+function memberCount(json: string): number {
+	let n = 0;
+	const length = json.length;
+	for (let i = 0; i < length; i++) {
+		const c = json.charCodeAt(i);
+		if (c === 0x3a) n++;
+		else if (c === 0x22) {
+			// the closing quote: the next one not escaped by an odd run of backslashes
+			let j = json.indexOf('"', i + 1);
+			for (;;) {
+				let k = j - 1;
+				while (json.charCodeAt(k) === 0x5c) k--;
+				if ((j - k) % 2 === 1) break;
+				j = json.indexOf('"', j + 1);
+			}
+			i = j;
+		}
+	}
+	return n;
+}
+
+/** Own keys of every object in a parsed JSON value (distinct names per object). */
+function keyCount(value: unknown): number {
+	if (typeof value !== "object" || value === null) return 0;
+	let n = 0;
+	const stack: object[] = [value];
+	while (stack.length > 0) {
+		const v = stack.pop() as Record<string, unknown> | unknown[];
+		if (Array.isArray(v)) {
+			for (const item of v) if (typeof item === "object" && item !== null) stack.push(item);
+		} else {
+			const keys = Object.keys(v);
+			n += keys.length;
+			for (const key of keys) {
+				const item = v[key];
+				if (typeof item === "object" && item !== null) stack.push(item);
+			}
+		}
+	}
+	return n;
+}
+
+/**
+ * The name of a member that appears twice, as {@link duplicateMember} finds it; parsed JSON
+ * whose distinct keys add up to its members has none, and the scan only runs otherwise.
+ */
+function duplicateOf(text: string | undefined, json: ParsedJson): string | undefined {
+	if (text === undefined) return undefined;
+	if (json.ok && memberCount(text) === keyCount(json.value)) return undefined;
+	return duplicateMember(text);
+}
+
+const BOM = "77u_";
+
+/**
+ * {@link checkJwt} with native base64url (`Buffer`) on runtimes that have it: the same tokens
+ * pass and fail with the same errors (a token the fast checks do not pass goes through
+ * {@link checkJwt} itself, which throws its exact error), each segment is decoded once, and
+ * the header and claims are parsed once (their parse errors kept for the engine to throw
+ * where jose does). A segment is canonical base64url exactly when re-encoding its bytes gives
+ * it back.
+ */
+export function checkJwtFast(
+	token: unknown,
+	maxTokenBytes: number,
+	b: GateBuffer,
+): FastJwtSegments {
+	if (typeof token === "string" && token.length <= maxTokenBytes) {
+		const first = token.indexOf(".");
+		const second = token.indexOf(".", first + 1);
+		if (
+			first > 0 &&
+			second > first + 1 &&
+			token.indexOf(".", second + 1) === -1 &&
+			!token.startsWith(BOM) &&
+			!token.includes(`.${BOM}`)
+		) {
+			const h = token.slice(0, first);
+			const p = token.slice(first + 1, second);
+			const s = token.slice(second + 1);
+			const hb = b.Buffer.from(h, "base64url");
+			const pb = b.Buffer.from(p, "base64url");
+			const sb = b.Buffer.from(s, "base64url");
+			if (
+				hb.toString("base64url") === h &&
+				pb.toString("base64url") === p &&
+				sb.toString("base64url") === s
+			) {
+				const header = b.isUtf8(hb) ? hb.toString("utf8") : undefined;
+				const payload = b.isUtf8(pb) ? pb.toString("utf8") : undefined;
+				const headerJson = parseJson(header);
+				const payloadJson = parseJson(payload);
+				const inHeader = duplicateOf(header, headerJson);
+				if (inHeader !== undefined) throw duplicateInHeader(inHeader);
+				const inClaims = duplicateOf(payload, payloadJson);
+				if (inClaims !== undefined) throw duplicateInClaims(inClaims);
+				return { header, payload, headerJson, payloadJson, signature: sb, second };
+			}
+		}
+	}
+	// not on the fast path: the full gate throws its exact error
+	const segments = checkJwt(token, maxTokenBytes, (t, start, end) => {
+		const bytes = b.Buffer.from(t.slice(start, end), "base64url");
+		return b.isUtf8(bytes) ? bytes.toString("utf8") : undefined;
+	});
+	const t = token as string;
+	const second = t.indexOf(".", t.indexOf(".") + 1);
+	return {
+		...segments,
+		headerJson: parseJson(segments.header),
+		payloadJson: parseJson(segments.payload),
+		signature: b.Buffer.from(t.slice(second + 1), "base64url"),
+		second,
+	};
 }
 
 function quote(name: string): string {

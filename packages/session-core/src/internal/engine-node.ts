@@ -1,5 +1,5 @@
 import { errors } from "jose";
-import { checkJwt } from "./compact";
+import { checkJwtFast, type ParsedJson } from "./compact";
 import type { VerifiedJws, VerifyEngine } from "./engine-jose";
 import { joseError, keySetError } from "./errors-map";
 import { normalizeTyp } from "./typ";
@@ -285,12 +285,6 @@ export function nodeEngine(
 	const maxTokenAge = o.maxTokenAge;
 	const clockMs = o.clockMs;
 	const Buffer = crypto.Buffer;
-	const isUtf8 = crypto.isUtf8;
-	// the gate's segment decoder, natively (the same strict UTF-8 text as decodeSegmentText)
-	const decode = (token: string, start: number, end: number): string | undefined => {
-		const bytes = Buffer.from(token.slice(start, end), "base64url");
-		return isUtf8(bytes) ? bytes.toString("utf8") : undefined;
-	};
 
 	// one KeyObject per CryptoKey, and one verifier per (key, alg)
 	const keyObjects = new WeakMap<CryptoKey, NodeKeyObject>();
@@ -324,14 +318,10 @@ export function nodeEngine(
 		throw joseError(error);
 	}
 
-	function header(text: string | undefined): Record<string, unknown> {
-		let parsed: unknown;
-		try {
-			if (text === undefined) throw new TypeError("not UTF-8");
-			parsed = JSON.parse(text);
-		} catch (cause) {
-			fail(new errors.JWSInvalid("JWS Protected Header is invalid", { cause }));
-		}
+	function header(json: ParsedJson): Record<string, unknown> {
+		if (!json.ok)
+			fail(new errors.JWSInvalid("JWS Protected Header is invalid", { cause: json.error }));
+		const parsed = json.value;
 		if (!isPlainObject(parsed)) fail(new errors.JWSInvalid("JWS Protected Header is invalid"));
 		return parsed;
 	}
@@ -389,14 +379,15 @@ export function nodeEngine(
 	}
 
 	/** jose's `validateClaimsSet` with our options (typ, presence, iss, aud, times). */
-	function claims(h: Record<string, unknown>, text: string | undefined): Record<string, unknown> {
-		let set: unknown;
-		try {
-			if (text === undefined) throw new TypeError("not UTF-8");
-			set = JSON.parse(text);
-		} catch (cause) {
-			fail(new errors.JWTInvalid("JWT Claims Set must be a top-level JSON object", { cause }));
+	function claims(h: Record<string, unknown>, json: ParsedJson): Record<string, unknown> {
+		if (!json.ok) {
+			fail(
+				new errors.JWTInvalid("JWT Claims Set must be a top-level JSON object", {
+					cause: json.error,
+				}),
+			);
 		}
+		const set = json.value;
 		if (!isPlainObject(set))
 			fail(new errors.JWTInvalid("JWT Claims Set must be a top-level JSON object"));
 		const c = set;
@@ -466,11 +457,10 @@ export function nodeEngine(
 		let h: Record<string, unknown>;
 		let b64: boolean;
 		let parts: { payload: string; protected: string; signature: string };
-		let payloadText: string | undefined;
+		let segments: ReturnType<typeof checkJwtFast>;
 		try {
-			const segments = checkJwt(token, maxTokenBytes, decode);
-			payloadText = segments.payload;
-			h = header(segments.header);
+			segments = checkJwtFast(token, maxTokenBytes, crypto);
+			h = header(segments.headerJson);
 			b64 = crit(h);
 			const alg = h.alg;
 			if (typeof alg !== "string" || alg.length === 0) {
@@ -480,7 +470,7 @@ export function nodeEngine(
 				fail(new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed'));
 			}
 			const first = token.indexOf(".");
-			const second = token.indexOf(".", first + 1);
+			const second = segments.second;
 			parts = {
 				payload: token.slice(first + 1, second),
 				protected: token.slice(0, first),
@@ -492,7 +482,7 @@ export function nodeEngine(
 		const finish = (key: unknown): VerifiedJws | Promise<VerifiedJws> => {
 			if (!isCryptoKey(key) && !(key instanceof Uint8Array)) return fallback(token, key);
 			const alg = h.alg as string;
-			const second = parts.protected.length + parts.payload.length + 1;
+			const second = segments.second;
 			let verified = false;
 			let run: NodeVerifier;
 			try {
@@ -503,18 +493,14 @@ export function nodeEngine(
 				fail(error);
 			}
 			try {
-				verified = run(
-					crypto,
-					Buffer.from(token.slice(0, second), "latin1"),
-					Buffer.from(parts.signature, "base64url"),
-				);
+				verified = run(crypto, Buffer.from(token.slice(0, second), "latin1"), segments.signature);
 			} catch (cause) {
 				fail(new errors.JWSSignatureVerificationFailed(undefined, { cause }));
 			}
 			if (!verified) fail(new errors.JWSSignatureVerificationFailed());
 			if (!b64) fail(new errors.JWTInvalid("JWTs MUST NOT use unencoded payload"));
 			return {
-				payload: claims(h, payloadText),
+				payload: claims(h, segments.payloadJson),
 				protectedHeader: h as VerifiedJws["protectedHeader"],
 			};
 		};
