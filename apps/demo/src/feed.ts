@@ -124,8 +124,10 @@ async function feedRedis(config: DemoConfig) {
 		maxRetriesPerRequest: 1,
 		lazyConnect: true,
 	};
+	// on a Cluster: the settings the store's README requires (lazyConnect at the top level)
+	const { CLUSTER_OPTIONS } = await import("./redis.js");
 	const client = config.redisClusterNodes
-		? new Cluster(config.redisClusterNodes, { redisOptions, enableOfflineQueue: false })
+		? new Cluster(config.redisClusterNodes, { ...CLUSTER_OPTIONS, lazyConnect: true })
 		: new Redis(config.redisUrl!, redisOptions);
 	client.on("error", () => {});
 	await client.connect().catch((err: Error) => {

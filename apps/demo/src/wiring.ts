@@ -1,7 +1,8 @@
 /**
  * Builds the real components from the configuration:
  * - issuer mode (default): a `KeyRing` (generated, or shared through Redis), session-core
- *   issuing and verification, a `MemoryStore` (or `RedisStore` with `REDIS_URL`), @xshl/jwe;
+ *   issuing and verification, a `MemoryStore` (or `RedisStore` with `REDIS_URL` or
+ *   `REDIS_CLUSTER_NODES`), @xshl/jwe;
  * - resource-server mode (`ISSUER_JWKS_URL`): a `RemoteKeySet` on the issuer's JWKS and
  *   session-core verification only (plus the store for critical operations with `REDIS_URL`).
  */
@@ -38,19 +39,29 @@ async function createStore(
 	events: StoreEvents,
 ): Promise<{ store: RefreshStore; shared?: import("./redis.js").RedisParts }> {
 	const storeOptions = { accessTokenTtlMs: config.accessTokenTtl * 1000 };
-	// every store event goes to the app's handler, with its type
-	const forward = (store: SessionStore): void => {
-		for (const type of STORE_EVENT_TYPES) {
-			store.on(type, (payload) => events.handler?.({ type, ...payload }));
-		}
+	// every store event goes to the app's handler, with its type; an Error as name, code and
+	// message (a logger prints an Error nested in an event as `{}`)
+	const emit = (type: string, payload: object): void => {
+		const { error, ...rest } = payload as { error?: unknown };
+		const e = error as { name?: string; code?: string; message?: string } | undefined;
+		events.handler?.({
+			type,
+			...rest,
+			...(e ? { error: { name: e.name, code: e.code, message: e.message } } : {}),
+		});
 	};
-	if (!config.redisUrl) {
+	const forward = (store: SessionStore): void => {
+		for (const type of STORE_EVENT_TYPES) store.on(type, (payload) => emit(type, payload));
+	};
+	if (!config.redisUrl && !config.redisClusterNodes) {
 		const memory = new MemoryStore({ ...storeOptions, now });
 		forward(memory);
 		return { store: new StoreAdapter(memory, "memory") };
 	}
 	const { connectRedis } = await import("./redis.js");
-	const parts = await connectRedis(config, storeOptions, forward);
+	const parts = await connectRedis(config, storeOptions, forward, (source, error) =>
+		emit("error", { at: now(), source, error }),
+	);
 	return { store: parts.store, shared: parts };
 }
 
@@ -80,9 +91,10 @@ export async function createDeps(
 		});
 		// the issuer's revocation feed, verified with the same key set (issue 15)
 		const revocations = await followIssuerFeed(config, keys);
-		const { store } = config.redisUrl
-			? await createStore(config, now, storeEvents)
-			: { store: undefined };
+		const { store } =
+			config.redisUrl || config.redisClusterNodes
+				? await createStore(config, now, storeEvents)
+				: { store: undefined };
 		return {
 			config,
 			now,
