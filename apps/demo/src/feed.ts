@@ -16,6 +16,7 @@ import type { KeySet } from "@xshl/keys";
 import { RevocationFeedClient, type RevocationFeedHealth } from "@xshl/keys/revocations";
 import type { KeyRing } from "@xshl/keys/ring";
 import type { SessionStore } from "@xshl/session-store";
+import { StoreUnavailableError } from "@xshl/session-store/errors";
 import { createRevocationFeed, type RevocationFeed } from "@xshl/session-store/feed";
 import { CompactSign } from "jose";
 import type { DemoConfig } from "./config.js";
@@ -162,7 +163,7 @@ export async function createIssuerFeed(
 ): Promise<IssuerFeed> {
 	const shared = config.redisUrl !== undefined || config.redisClusterNodes !== undefined;
 	const redis = shared ? await feedRedis(config) : undefined;
-	const feed = createRevocationFeed({
+	const publisher = createRevocationFeed({
 		store: parts.store,
 		accessTokenTtlMs: config.accessTokenTtl * 1000,
 		now: parts.now,
@@ -178,6 +179,14 @@ export async function createIssuerFeed(
 					...(config.ringKek ? { salt: await feedSalt(config.ringKek, config.redisPrefix) } : {}),
 				}
 			: {}),
+	});
+	// a log that cannot be read (Redis down) answers 503 ERR_STORE_UNAVAILABLE, never a 500
+	const handle = (request: Request): Promise<Response> =>
+		publisher.handle(request).catch((err: unknown) => {
+			throw new StoreUnavailableError("the revocation feed log is unavailable", { cause: err });
+		});
+	const feed: RevocationFeed = Object.assign(Object.create(publisher) as RevocationFeed, {
+		handle,
 	});
 	// the store emits no event for denyJti: publish the jti too (RFC 7009 revoke of an access
 	// token, logout with a dead refresh token)
@@ -199,13 +208,13 @@ export async function createIssuerFeed(
 		keys: parts.keys,
 		// no network: the request goes straight to the publisher
 		fetch: (input, init) =>
-			feed.handle(
+			handle(
 				new Request(input, {
 					method: init.method ?? "GET",
 					headers: init.headers ?? {},
 					...(init.signal ? { signal: init.signal } : {}),
 				}),
-			),
+			).catch(() => new Response(null, { status: 503 })),
 		...clientOptions(config),
 	});
 	await client.load().catch(() => {}); // a failure shows in health(); the policy applies

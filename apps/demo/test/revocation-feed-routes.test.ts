@@ -4,11 +4,15 @@
  * and the denylisted `jti`s, and its own offline bearer routes follow it in process;
  * `/api/feed-status` answers the contract H7 shows; the FEED_* variables.
  */
+
+import { randomBytes } from "node:crypto";
+import { createConnection, createServer, type Socket } from "node:net";
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import type { FeedStatus } from "../src/feed.js";
 import { Client, errorOf, INTROSPECT, ISSUER_ID, makeApp, type TestApp, UA } from "./helpers.js";
+import { cleanRedis, REDIS_URL, RING_KEK, redisReachable } from "./procs.js";
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -241,5 +245,66 @@ describe("FEED_* configuration", () => {
 		expect(issues({ FEED_MAX_STALE_MS: "1000", FEED_POLL_MS: "1000" })).toEqual([
 			"FEED_MAX_STALE_MS must be greater than FEED_POLL_MS",
 		]);
+	});
+});
+
+const reachable = await redisReachable();
+describe.runIf(reachable || process.env.CI === "true")("the Redis log unavailable", () => {
+	it("answers 503 ERR_STORE_UNAVAILABLE; the in-process client goes stale, tokens still pass", async () => {
+		if (!reachable)
+			throw new Error(`Redis at ${REDIS_URL} is unreachable (required under CI=true)`);
+		const prefix = `xshl-test-${randomBytes(6).toString("hex")}`;
+		const target = new URL(REDIS_URL);
+		const sockets = new Set<Socket>();
+		const proxy = createServer((client) => {
+			const upstream = createConnection({
+				host: target.hostname,
+				port: Number(target.port || 6379),
+			});
+			sockets.add(client).add(upstream);
+			client.pipe(upstream).pipe(client);
+			const end = () => {
+				client.destroy();
+				upstream.destroy();
+			};
+			client.on("error", end).on("close", end);
+			upstream.on("error", end).on("close", end);
+		});
+		await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
+		try {
+			const port = (proxy.address() as { port: number }).port;
+			const t = await issuerApp({
+				REDIS_URL: `redis://127.0.0.1:${port}/9`,
+				RING_KEK,
+				REDIS_PREFIX: prefix,
+				REDIS_TIMEOUT_MS: "250",
+			});
+			const c = new Client(t.app);
+			expect((await c.login()).statusCode).toBe(200);
+			expect((await t.app.inject("/.well-known/xshl-revocations")).statusCode).toBe(200);
+
+			proxy.close();
+			for (const sock of sockets) sock.destroy();
+			const down = await t.app.inject("/.well-known/xshl-revocations");
+			expect(down.statusCode).toBe(503);
+			expect(errorOf(down)).toEqual({
+				code: "ERR_STORE_UNAVAILABLE",
+				message: "the revocation feed log is unavailable",
+			});
+			expect(down.headers["retry-after"]).toBe("1");
+			await t.deps.revocations!.client.load().catch(() => {});
+			const status = (await t.app.inject("/api/feed-status")).json() as FeedStatus;
+			expect(status.health).toMatchObject({
+				state: "stale",
+				refusingAll: false,
+				lastError: "ERR_KEYS_HTTP_STATUS",
+			});
+			// within FEED_MAX_STALE_MS the last state answers: offline routes keep working
+			expect((await c.api("GET", "/api/me")).statusCode).toBe(200);
+		} finally {
+			proxy.close();
+			for (const sock of sockets) sock.destroy();
+			await cleanRedis(prefix);
+		}
 	});
 });
