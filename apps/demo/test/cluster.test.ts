@@ -2,9 +2,10 @@
  * Two demo instances whose refresh families live in a Redis Cluster the test starts (3
  * primaries, 3 replicas; the store package's harness). Each instance is the real app
  * (`buildApp`) listening on its own port with its own ioredis `Cluster` client and
- * `RedisStore`; they share the issuer's key ring in process, because the demo has no Cluster
- * option for its Redis connection yet (its `REDIS_URL` takes one node). Locally a missing
- * redis-server skips this file; under CI=true it fails.
+ * `RedisStore`; they share the issuer's key ring in process. The same through
+ * `REDIS_CLUSTER_NODES`, as separate processes sharing the ring through the cluster, is
+ * `cluster-processes.test.ts`. Locally a missing redis-server skips this file; under CI=true
+ * it fails.
  */
 import type { AddressInfo } from "node:net";
 import { RedisStore } from "@xshl/session-store/redis";
