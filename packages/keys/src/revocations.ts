@@ -15,6 +15,7 @@ import {
 import { Emitter } from "./internal/emitter";
 import { type FeedPayload, type FeedUserEntry, verifyFeedDocument } from "./internal/feed-document";
 import { type ResolvedFeedOptions, resolveFeedOptions } from "./internal/feed-options";
+import { readFeedStream } from "./internal/feed-stream";
 import { type Conditional, type FetchLike, fetchWithRetries } from "./internal/http";
 import { sha256 } from "./internal/sha256";
 import type { KeySet } from "./types";
@@ -68,6 +69,20 @@ export interface RevocationFeedClientOptions {
 	dispatcher?: object;
 	/** Poll every `pollMs` (with backoff after failures) until `close()`. @default false */
 	autoRefresh?: boolean;
+	/**
+	 * Also open the feed's Server-Sent Events stream (`Accept: text/event-stream`, with the
+	 * same fetch, dispatcher and headers; no redirect) and apply each signed event as a poll
+	 * result (same verification and rollback rules), for sub-second delivery. While the stream
+	 * is up polling pauses (its heartbeats keep the state fresh); while it is down the client
+	 * polls every `pollMs` (even without `autoRefresh`) and reopens the stream with backoff
+	 * (`errorBackoffMs` doubling to `errorBackoffMaxMs`). @default false
+	 */
+	push?: boolean;
+	/**
+	 * With `push`, time without a byte on the stream (event or heartbeat, 15 s apart by
+	 * default) before it counts as down, in ms. @default 45000
+	 */
+	pushIdleMs?: number;
 	/** Allow plain http on a non-loopback host (anyone on the path could block the feed). @default false */
 	allowInsecureHttp?: boolean;
 	/** The clock, ms. @default Date.now */
@@ -104,6 +119,8 @@ export interface RevocationFeedHealth {
 	refusingAll: boolean;
 	/** The code of the last refresh error, or `undefined`. */
 	lastError: string | undefined;
+	/** The event stream: `off` (no `push`), `connecting` (down: polling), `open`. */
+	push: "off" | "connecting" | "open";
 }
 
 /** Events of {@link RevocationFeedClient}, by type. */
@@ -116,6 +133,11 @@ export interface RevocationFeedEvents {
 	stale: { ageMs: number; error: KeysError };
 	/** The state held passed `maxStaleMs`: the policy now applies (once per outage). */
 	expired: { ageMs: number; policy: "fail-closed" | "fail-open" };
+	/**
+	 * The event stream (`push`) opened, or closed: `error` says why (a typed `KeysError`: a
+	 * hostile event, a status, a timeout), `retryInMs` when it reopens; polling runs meanwhile.
+	 */
+	push: { state: "open" } | { state: "closed"; error: KeysError | undefined; retryInMs: number };
 }
 
 interface State {
@@ -160,6 +182,9 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	#inflight: Promise<void> | undefined;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#closed = false;
+	#streamUp = false;
+	#streamFailures = 0;
+	#streamTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #abort = new AbortController();
 	readonly #tags = new Map<string, string>();
 
@@ -171,7 +196,9 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 		super();
 		this.#o = resolveFeedOptions(options);
 		this.url = this.#o.url;
-		if (this.#o.autoRefresh) this.#schedule(0);
+		// with push the stream brings the first document; polling starts if it fails
+		if (this.#o.push) this.#openStream(0);
+		else if (this.#o.autoRefresh) this.#schedule(0);
 	}
 
 	/**
@@ -238,6 +265,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 			policy: this.#o.policy,
 			refusingAll: this.#o.policy === "fail-closed" && (s === undefined || expired),
 			lastError: this.#lastError?.code,
+			push: !this.#o.push ? "off" : this.#streamUp ? "open" : "connecting",
 		};
 	}
 
@@ -245,7 +273,9 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	close(): void {
 		this.#closed = true;
 		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		if (this.#streamTimer !== undefined) clearTimeout(this.#streamTimer);
 		this.#timer = undefined;
+		this.#streamTimer = undefined;
 		this.#abort.abort();
 	}
 
@@ -313,22 +343,8 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 				return;
 			}
 			const body = result.body as { feed?: unknown } | null;
-			const doc = await verifyFeedDocument(
-				body !== null && typeof body === "object" ? body.feed : undefined,
-				o.keys,
-			);
-			const current = this.#state; // may have moved while verifying
-			if (current !== undefined && doc.seq < current.seq)
-				throw new KeysFeedRollbackError(current.seq, doc.seq);
-			this.#state = apply(current, doc, Math.floor(o.now() / 1000));
-			this.#etag = result.headers.get("etag") ?? undefined;
-			this.#succeeded();
-			const s = this.#state;
-			this.emit("refresh", {
-				seq: s.seq,
-				entries: count(s),
-				notModified: false,
-				delta: doc.since !== undefined,
+			await this.#accept(body !== null && typeof body === "object" ? body.feed : undefined, () => {
+				this.#etag = result.headers.get("etag") ?? undefined;
 			});
 		} catch (e) {
 			// the shared fetch reports a body that is not UTF-8 JSON as a JWKS error: say feed
@@ -354,6 +370,27 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 		}
 	}
 
+	/** Verify a document (a poll's body or a stream event), refuse a rollback, apply it. */
+	async #accept(feed: unknown, onApplied?: () => void): Promise<void> {
+		const o = this.#o;
+		const doc = await verifyFeedDocument(feed, o.keys);
+		const current = this.#state; // may have moved while verifying
+		if (current !== undefined && doc.seq < current.seq)
+			throw new KeysFeedRollbackError(current.seq, doc.seq);
+		// the same delta twice (a poll and the stream crossing): nothing to apply
+		if (current === undefined || doc.since === undefined || doc.seq !== current.seq)
+			this.#state = apply(current, doc, Math.floor(o.now() / 1000));
+		onApplied?.();
+		this.#succeeded();
+		const s = this.#state as State;
+		this.emit("refresh", {
+			seq: s.seq,
+			entries: count(s),
+			notModified: false,
+			delta: doc.since !== undefined,
+		});
+	}
+
 	#succeeded(): void {
 		this.#lastSuccessAt = this.#o.now();
 		this.#failures = 0;
@@ -362,8 +399,78 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 		this.#schedule(this.#o.pollMs);
 	}
 
+	/** Open the event stream after `delayMs`; on its end, poll meanwhile and reopen with backoff. */
+	#openStream(delayMs: number): void {
+		if (this.#closed) return;
+		if (this.#streamTimer !== undefined) clearTimeout(this.#streamTimer);
+		const t = setTimeout(() => {
+			this.#streamTimer = undefined;
+			if (!this.#closed) void this.#runStream();
+		}, delayMs);
+		(t as { unref?: () => void }).unref?.();
+		this.#streamTimer = t;
+	}
+
+	async #runStream(): Promise<void> {
+		const o = this.#o;
+		let error: KeysError | undefined;
+		try {
+			await readFeedStream(
+				this.url,
+				this.#state?.seq,
+				{
+					fetch: o.fetch,
+					dispatcher: o.dispatcher,
+					headers: o.headers,
+					timeoutMs: o.timeoutMs,
+					idleMs: o.pushIdleMs,
+					maxEventBytes: o.maxResponseBytes,
+					signal: this.#abort.signal,
+				},
+				{
+					onOpen: () => {
+						this.#streamUp = true;
+						// polling pauses while the stream delivers
+						if (this.#timer !== undefined) clearTimeout(this.#timer);
+						this.#timer = undefined;
+						this.emit("push", { state: "open" });
+					},
+					onFeed: async (data) => {
+						await this.#accept(data);
+						this.#streamFailures = 0;
+					},
+					onAlive: () => {
+						// the publisher is up and has sent every change since the seq held
+						if (this.#state === undefined) return;
+						this.#lastSuccessAt = o.now();
+						this.#failures = 0;
+						this.#lastError = undefined;
+						this.#expiredEmitted = false;
+						this.#streamFailures = 0;
+					},
+				},
+			);
+		} catch (e) {
+			error =
+				e instanceof KeysError
+					? e
+					: new KeysFeedInvalidError("revocation event stream could not be read", { cause: e });
+			this.#lastError = error;
+		}
+		this.#streamUp = false;
+		if (this.#closed) return;
+		this.#streamFailures++;
+		const retryInMs = Math.round(
+			Math.min(o.errorBackoffMaxMs, o.errorBackoffMs * 2 ** (this.#streamFailures - 1)) *
+				(0.5 + o.random() / 2),
+		);
+		this.emit("push", { state: "closed", error, retryInMs });
+		this.#schedule(0); // poll now, and every pollMs until the stream is back
+		this.#openStream(retryInMs);
+	}
+
 	#schedule(delayMs: number): void {
-		if (!this.#o.autoRefresh || this.#closed) return;
+		if (!(this.#o.autoRefresh || this.#o.push) || this.#closed || this.#streamUp) return;
 		if (this.#timer !== undefined) clearTimeout(this.#timer);
 		const t = setTimeout(() => {
 			this.#timer = undefined;

@@ -98,6 +98,7 @@ describe("RevocationFeedClient", () => {
 			policy: "fail-closed",
 			refusingAll: false,
 			lastError: undefined,
+			push: "off",
 		});
 	});
 

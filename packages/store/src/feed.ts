@@ -11,6 +11,7 @@ import type { StoreEvents } from "./contract";
 import { StoreConfigError } from "./errors";
 import { Emitter } from "./internal/emitter";
 import { type FeedLogLike, MemoryFeedLog } from "./internal/feed-log";
+import { FeedPush } from "./internal/feed-push";
 import { type FeedRedisClient, RedisFeedLog } from "./internal/feed-redis-log";
 
 export type { FeedRedisClient } from "./internal/feed-redis-log";
@@ -55,6 +56,18 @@ export interface RevocationFeedOptions {
 	 * @default undefined (a memory log per instance)
 	 */
 	log?: { redis: FeedRedisClient; prefix?: string };
+	/**
+	 * Most Server-Sent Events streams open at once (`Accept: text/event-stream`); one more is
+	 * answered `503` with `Retry-After`; `0` refuses every stream. @default 1000
+	 */
+	maxSubscribers?: number;
+	/** Interval of the heartbeat comment on each event stream, in ms. @default 15000 */
+	heartbeatMs?: number;
+	/**
+	 * With the Redis log, how often an instance with open streams checks the shared `seq` for
+	 * entries written by other instances, in ms. @default 1000
+	 */
+	pushSyncMs?: number;
 }
 
 /** A `jti` to publish (an access token denylisted with the store's `denyJti` or a logout). */
@@ -87,6 +100,8 @@ export interface RevocationFeed {
 	readonly salt: string;
 	/** Live entries in the last full document built. */
 	readonly size: number;
+	/** Server-Sent Events streams open now. */
+	readonly subscribers: number;
 	/** @returns the full signed document (cached per `seq`). */
 	document(): Promise<string>;
 	/**
@@ -101,13 +116,23 @@ export interface RevocationFeed {
 	 * Serve the feed in any framework: `GET` (or `HEAD`) with an optional `?since=<seq>`;
 	 * `200 {"feed":"<jws>"}` with `ETag: "<seq>"` and `Cache-Control: public, max-age=2`,
 	 * `304` when `If-None-Match` matches, `400` for a bad `since`, `405` for other methods.
+	 * A `GET` with `Accept: text/event-stream` opens a Server-Sent Events stream instead: one
+	 * `feed` event (`id: <seq>`, `data: <jws>`) with the document (or the delta since
+	 * `Last-Event-ID` / `?since=`), then the signed delta after each new entry, and a
+	 * heartbeat comment every `heartbeatMs`; `503` past `maxSubscribers`.
 	 */
 	handle(request: Request): Promise<Response>;
-	/** Stop following the store. */
+	/** Stop following the store and end every event stream. */
 	close(): void;
 }
 
 const enc = new TextEncoder();
+
+/** A signed document and its `seq`. */
+interface Signed {
+	seq: number;
+	jws: string;
+}
 
 function b64url(bytes: Uint8Array): string {
 	let s = "";
@@ -171,6 +196,12 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		issues.push({ path: "log.redis", message: "expected an ioredis Redis or Cluster client" });
 	if (o.log?.prefix !== undefined && !/\{[^}]+\}/.test(o.log.prefix))
 		issues.push({ path: "log.prefix", message: "must contain a Cluster hash tag such as {feed}" });
+	if (o.maxSubscribers !== undefined && !int(o.maxSubscribers, 0))
+		issues.push({ path: "maxSubscribers", message: "expected an integer >= 0" });
+	if (o.heartbeatMs !== undefined && !int(o.heartbeatMs, 100))
+		issues.push({ path: "heartbeatMs", message: "expected an integer >= 100 (ms)" });
+	if (o.pushSyncMs !== undefined && !int(o.pushSyncMs, 100))
+		issues.push({ path: "pushSyncMs", message: "expected an integer >= 100 (ms)" });
 	if (issues.length > 0)
 		throw new StoreConfigError(
 			`invalid revocation feed options: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
@@ -190,15 +221,18 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 	let pending: Promise<void> = Promise.resolve();
 	let lastSeq = 0;
 	let lastSize = 0;
-	let full: { seq: number; jws: Promise<string> } | undefined;
-	let deltas = new Map<number, Promise<string>>();
+	let full: { seq: number; doc: Promise<Signed> } | undefined;
+	let deltas = new Map<number, Promise<Signed>>();
 	let deltasSeq = 0;
 
 	const expOf = (atMs: number): number => Math.ceil((atMs + lifeMs) / 1000);
 	const queue = (work: () => Promise<void> | void): void => {
-		pending = pending.then(work).catch((e: unknown) => {
-			events.emit("error", { at: now(), error: e instanceof Error ? e : new Error(String(e)) });
-		});
+		pending = pending
+			.then(work)
+			.catch((e: unknown) => {
+				events.emit("error", { at: now(), error: e instanceof Error ? e : new Error(String(e)) });
+			})
+			.then(() => push.changed());
 	};
 	const offs = [
 		opts.store.on("revoke", (e) => {
@@ -221,7 +255,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 	];
 
 	/** The signed document (full, or the delta since `since` when it continues this log). */
-	async function build(since: number | undefined): Promise<string> {
+	async function build(since: number | undefined): Promise<Signed> {
 		await pending;
 		const t = now();
 		const r = await log.read(t, since);
@@ -232,7 +266,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 				Object.keys(r.body.sids).length +
 				Object.keys(r.body.jtis).length +
 				Object.keys(r.body.users).length;
-			if (full?.seq === r.seq) return full.jws;
+			if (full?.seq === r.seq) return full.doc;
 		} else {
 			if (deltasSeq !== r.seq) {
 				deltas = new Map();
@@ -244,18 +278,37 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		const payload: Record<string, unknown> = { v: 1, seq: r.seq, iat: Math.floor(t / 1000), salt };
 		if (since !== undefined) payload.since = since;
 		Object.assign(payload, r.body);
-		const jws = opts.sign(payload, REVOCATION_FEED_TYPE);
-		if (since === undefined) full = { seq: r.seq, jws };
+		const seq = r.seq;
+		const doc = opts.sign(payload, REVOCATION_FEED_TYPE).then((jws) => ({ seq, jws }));
+		if (since === undefined) full = { seq, doc };
 		else {
 			if (deltas.size >= 256) deltas.delete(deltas.keys().next().value as number);
-			deltas.set(since, jws);
+			deltas.set(since, doc);
 		}
-		return jws;
+		// a failed signature is not cached
+		doc.catch(() => {
+			if (full?.doc === doc) full = undefined;
+			if (deltas.get(since as number) === doc) deltas.delete(since as number);
+		});
+		return doc;
 	}
 
-	const document = (): Promise<string> => build(undefined);
-	const delta = (since: number): Promise<string> =>
-		build(Number.isSafeInteger(since) && since >= 0 ? since : undefined);
+	const document = async (): Promise<string> => (await build(undefined)).jws;
+	const delta = async (since: number): Promise<string> =>
+		(await build(Number.isSafeInteger(since) && since >= 0 ? since : undefined)).jws;
+
+	const push = new FeedPush({
+		maxSubscribers: opts.maxSubscribers ?? 1000,
+		heartbeatMs: opts.heartbeatMs ?? 15_000,
+		syncMs: opts.log === undefined ? undefined : (opts.pushSyncMs ?? 1_000),
+		current: async () => {
+			await pending;
+			lastSeq = (await log.read(now(), Number.MAX_SAFE_INTEGER)).seq;
+			return lastSeq;
+		},
+		build,
+		onError: (error) => events.emit("error", { at: now(), error }),
+	});
 
 	async function handle(request: Request): Promise<Response> {
 		if (request.method !== "GET" && request.method !== "HEAD")
@@ -263,6 +316,13 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		const raw = new URL(request.url).searchParams.get("since");
 		if (raw !== null && !/^\d{1,16}$/.test(raw))
 			return new Response(null, { status: 400, headers: { "cache-control": "no-store" } });
+		if (
+			request.method === "GET" &&
+			/\btext\/event-stream\b/i.test(request.headers.get("accept") ?? "")
+		) {
+			const last = request.headers.get("last-event-id") ?? raw;
+			return push.open(last !== null && /^\d{1,16}$/.test(last) ? Number(last) : undefined);
+		}
 		await pending;
 		// the seq now (no entries: nothing is written after the largest cursor)
 		lastSeq = (await log.read(now(), Number.MAX_SAFE_INTEGER)).seq;
@@ -291,6 +351,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		get size() {
 			return lastSize;
 		},
+		get subscribers() {
+			return push.size;
+		},
 		document,
 		delta,
 		async denyJti(input: FeedJtiInput): Promise<void> {
@@ -305,6 +368,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 		on: (type, listener) => events.on(type, listener),
 		close(): void {
 			for (const off of offs) off();
+			push.close();
 		},
 	};
 }

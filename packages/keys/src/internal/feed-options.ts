@@ -41,6 +41,8 @@ const Schema = z.object({
 	fetch: z.custom<FetchLike>((f) => typeof f === "function", "fetch must be a function").optional(),
 	dispatcher: z.custom<object>((d) => typeof d === "object" && d !== null).optional(),
 	autoRefresh: z.boolean().default(false),
+	push: z.boolean().default(false),
+	pushIdleMs: ms.min(1).default(45_000),
 	allowInsecureHttp: z.boolean().default(false),
 	now: z.custom<() => number>((f) => typeof f === "function", "now must be a function").optional(),
 	random: z.custom<() => number>((f) => typeof f === "function").optional(),
@@ -66,6 +68,8 @@ export interface ResolvedFeedOptions {
 	fetch: FetchLike;
 	dispatcher: object | undefined;
 	autoRefresh: boolean;
+	push: boolean;
+	pushIdleMs: number;
 	allowInsecureHttp: boolean;
 	now: () => number;
 	random: () => number;

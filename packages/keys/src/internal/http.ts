@@ -49,7 +49,8 @@ function errorCode(e: unknown): string | undefined {
 	return undefined;
 }
 
-function classify(e: unknown, timedOut: boolean, timeoutMs: number): KeysFetchError {
+/** A fetch failure as the typed error (timeout, TLS, network). */
+export function classify(e: unknown, timedOut: boolean, timeoutMs: number): KeysFetchError {
 	if (e instanceof KeysFetchError) return e;
 	if (timedOut) return new KeysFetchTimeoutError(timeoutMs);
 	const code = errorCode(e);
