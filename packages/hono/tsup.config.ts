@@ -3,5 +3,5 @@ import { preset } from "../../tsup.preset.ts";
 
 export default defineConfig({
 	...preset,
-	entry: ["src/index.ts"],
+	entry: ["src/index.ts", "src/resource.ts"],
 });
