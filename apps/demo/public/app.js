@@ -5,7 +5,69 @@
 import { SessionClient } from "/xshl-client.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: "", claims: null, header: null, kid: "", refreshTimer: 0, refreshes: 0 };
+const state = {
+	token: "",
+	claims: null,
+	header: null,
+	kid: "",
+	refreshTimer: 0,
+	refreshes: 0,
+	name: "",
+};
+// Set while this browser has a session: a first visit never probes the refresh cookie (a 401
+// would be logged in the console); the cookie itself is HttpOnly and invisible here.
+const SESSION_HINT = "xshl-demo.session";
+
+// One line per claim: what it is for. trace, sid, version and auth_time are xshl's own.
+const NOTES = {
+	iss: "issuer: the app (a UUID) that signed the token",
+	sub: "subject: the user's id",
+	aud: "audience: the services that accept this token",
+	exp: "expiry: refused from this second on",
+	nbf: "not before: refused until this second",
+	iat: "issued at",
+	jti: "token id: one per token, the key of the denylist",
+	sid: "session id: derived from the key set name and the trace; every token of this login on this browser has it",
+	trace:
+		"binds the token to this browser (per-login salt cookie + user agent): a copied token fails elsewhere",
+	version:
+		"token format version: a token of another version is refused (raise it to retire every token)",
+	auth_time:
+		"when the password was last entered: critical operations ask for a new login when it is too old",
+	scope: "what the token may be used for",
+	roles: "the user's roles (admin may rotate keys)",
+	trp: "trace parts: the recipe and a short digest of each part (which part changed, when a trace fails)",
+	alg: "signature algorithm",
+	kid: "key id: the JWKS key that verifies the signature",
+	typ: "token type: only xshl session tokens are accepted",
+};
+const TIME_CLAIMS = new Set(["exp", "nbf", "iat", "auth_time"]);
+
+const pad = (n) => String(n).padStart(2, "0");
+/** Local date and time, `2026-12-02 09:45:12`. */
+function absolute(seconds) {
+	const d = new Date(seconds * 1000);
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+/** `in 1 min 58 s`, `3 s ago`, `now`. */
+function relative(seconds, nowMs = Date.now()) {
+	const diff = seconds - Math.floor(nowMs / 1000);
+	if (diff === 0) return "now";
+	let left = Math.abs(diff);
+	const parts = [];
+	for (const [unit, size] of [
+		["d", 86400],
+		["h", 3600],
+		["min", 60],
+	]) {
+		if (left >= size) {
+			parts.push(`${Math.floor(left / size)} ${unit}`);
+			left %= size;
+		}
+	}
+	if (left > 0 || parts.length === 0) parts.push(`${left} s`);
+	return diff > 0 ? `in ${parts.join(" ")}` : `${parts.join(" ")} ago`;
+}
 
 function log(text, cls = "") {
 	const li = document.createElement("li");
@@ -43,6 +105,89 @@ async function errorText(res) {
 	}
 }
 
+function el(tag, className, text) {
+	const e = document.createElement(tag);
+	if (className) e.className = className;
+	if (text !== undefined) e.textContent = text;
+	return e;
+}
+
+// The compact JWS in three colours: header . payload . signature.
+function renderEncoded(token) {
+	const [h, p, sig] = token.split(".");
+	$("token-encoded").replaceChildren(
+		el("span", "seg-header", h),
+		el("span", "dot", "."),
+		el("span", "seg-payload", p),
+		el("span", "dot", "."),
+		el("span", "seg-signature", sig),
+	);
+}
+
+function valueCell(name, value) {
+	const td = el("td");
+	const line = el("div", "value");
+	if (TIME_CLAIMS.has(name) && typeof value === "number") {
+		line.append(
+			el("code", "", String(value)),
+			" ",
+			el("span", "abs", absolute(value)),
+			" ",
+			el("span", "rel", relative(value)),
+		);
+		line.dataset.time = String(value);
+	} else if (name === "sub") {
+		line.append(el("code", "", String(value)));
+		if (state.name) line.append(" ", el("span", "user-name", state.name));
+	} else {
+		line.append(el("code", "", typeof value === "string" ? value : JSON.stringify(value)));
+	}
+	td.append(line);
+	if (NOTES[name]) td.append(el("div", "note", NOTES[name]));
+	return td;
+}
+
+function renderTable(id, object) {
+	const tbody = $(id).querySelector("tbody");
+	tbody.replaceChildren();
+	for (const [name, value] of Object.entries(object)) {
+		const tr = el("tr");
+		tr.dataset.claim = name;
+		const th = el("th");
+		th.scope = "row";
+		th.append(el("code", "", name));
+		tr.append(th, valueCell(name, value));
+		tbody.append(tr);
+	}
+}
+
+function renderTables() {
+	renderTable("header-table", state.header);
+	renderTable("claims-table", state.claims);
+}
+
+// The server verifies the signature (and the trace): GET /api/me answering 200 is the proof.
+async function checkSignature() {
+	const token = state.token;
+	const badge = $("verified");
+	badge.className = "badge pending";
+	badge.textContent = "checking the signature…";
+	const res = await fetch("/api/me", { headers: { authorization: `Bearer ${token}` } });
+	if (token !== state.token) return;
+	if (res.ok) {
+		const me = await res.json();
+		badge.className = "badge ok";
+		badge.textContent = "✓ signature verified by the server";
+		if (me.user?.name && me.user.name !== state.name) {
+			state.name = me.user.name;
+			renderTables();
+		}
+	} else {
+		badge.className = "badge bad";
+		badge.textContent = `✗ not verified: ${await errorText(res)}`;
+	}
+}
+
 function setToken(body) {
 	const previousKid = state.kid;
 	state.token = body.access_token;
@@ -50,8 +195,12 @@ function setToken(body) {
 	state.header = b64urlJson(h);
 	state.claims = b64urlJson(p);
 	state.kid = state.header.kid ?? "";
+	localStorage.setItem(SESSION_HINT, "1");
 	$("token-header").textContent = JSON.stringify(state.header, null, 2);
 	$("token-claims").textContent = JSON.stringify(state.claims, null, 2);
+	renderEncoded(state.token);
+	renderTables();
+	void checkSignature();
 	$("sid").textContent = state.claims.sid;
 	$("trace").textContent = state.claims.trace;
 	$("auth-time").textContent = new Date(state.claims.auth_time * 1000).toLocaleTimeString();
@@ -68,7 +217,8 @@ function setToken(body) {
 
 function loggedOut(reason) {
 	clearTimeout(state.refreshTimer);
-	Object.assign(state, { token: "", claims: null, header: null });
+	Object.assign(state, { token: "", claims: null, header: null, name: "" });
+	localStorage.removeItem(SESSION_HINT);
 	$("status").textContent = "logged out";
 	$("countdown").textContent = "–";
 	$("login-panel").hidden = false;
@@ -178,7 +328,23 @@ function tick() {
 	if (state.claims) {
 		const left = Math.max(0, state.claims.exp - Math.floor(Date.now() / 1000));
 		$("countdown").textContent = String(left);
+		for (const v of document.querySelectorAll(".claims .value[data-time]")) {
+			v.querySelector(".rel").textContent = relative(Number(v.dataset.time));
+		}
 	}
+}
+
+// The revocation feed this instance follows: its state and the last propagation time.
+async function loadFeed() {
+	const res = await fetch("/api/feed-status");
+	if (!res.ok) return;
+	const status = await res.json();
+	$("feed").hidden = false;
+	$("feed-state").textContent = status.health?.state ?? "unknown";
+	const last = status.lastRevocation;
+	$("feed-propagation").textContent = last
+		? `· last revocation reached this instance in ${last.propagationMs} ms (${absolute(Math.floor(last.seenAt / 1000))})`
+		: "· no revocation seen since start";
 }
 
 $("login-form").addEventListener("submit", async (ev) => {
@@ -202,6 +368,7 @@ $("btn-me").addEventListener("click", async () => {
 		`GET /api/me: ${res.ok ? "200 verified offline" : await errorText(res)}`,
 		res.ok ? "" : "error",
 	);
+	if (res.ok) void checkSignature();
 });
 $("btn-transfer").addEventListener("click", async () => {
 	const res = await api("POST", "/api/transfer", { to: "bob", amount: 10 });
@@ -230,10 +397,14 @@ $("btn-logout-all").addEventListener("click", async () => {
 });
 
 setInterval(tick, 250);
-// Restore a session from the refresh cookie, if any.
-void refresh(true).then((ok) => {
-	if (ok) {
-		log("session restored from the refresh cookie");
-		void loadSessions();
-	}
-});
+void loadFeed();
+setInterval(() => void loadFeed(), 3000);
+// Restore a session from the refresh cookie, when this browser had one.
+if (localStorage.getItem(SESSION_HINT)) {
+	void refresh(true).then((ok) => {
+		if (ok) {
+			log("session restored from the refresh cookie");
+			void loadSessions();
+		}
+	});
+}

@@ -20,7 +20,9 @@ import * as z from "zod";
 import type { DemoConfig } from "./config.js";
 import { HttpError, mapError } from "./errors.js";
 import { type DemoRevocations, FEED_PATH } from "./feed.js";
+import { checkHealth } from "./health.js";
 import { CSRF_HEADER, MAX_TOKEN_BYTES, parse } from "./http.js";
+import { type KeyEvent, logKeyEvent } from "./log-events.js";
 import type { Issuer, RefreshStore, Sealer, Verified, Verifier } from "./ports.js";
 import type { UserDirectory } from "./users.js";
 
@@ -56,6 +58,10 @@ export interface AppDeps {
 	verifyCache?: VerifyCacheOptions;
 	/** Store audit events (login, refresh, reuse_detected, revoke, evict, logout_all) land here. */
 	storeEvents?: { handler?: (event: { type: string }) => void };
+	/** Key-set (`RemoteKeySet`) and key-ring events land here; the app logs them. */
+	keyEvents?: { handler?: (event: KeyEvent) => void };
+	/** `/healthz`: a cheap real check of the store (Redis PING); absent for an in-process store. */
+	pingStore?: (timeoutMs: number) => Promise<void>;
 }
 
 const PUBLIC_DIR = new URL("../public/", import.meta.url);
@@ -78,6 +84,9 @@ const OpenBody = z.strictObject({
 		.min(1)
 		.max(MAX_TOKEN_BYTES * 2),
 });
+
+/** Bound of each `/healthz` check (a JWKS load, a Redis PING), ms. */
+const HEALTH_TIMEOUT_MS = 2000;
 
 const SECURITY_HEADERS = {
 	"x-content-type-options": "nosniff",
@@ -190,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				`store: ${event.type}`,
 			);
 	}
+	if (deps.keyEvents) deps.keyEvents.handler = (event) => logKeyEvent(app.log, event);
 	if (store) app.addHook("onClose", async () => store.close());
 
 	const needIssuer = (): { issuer: Issuer; store: RefreshStore; users: UserDirectory } => {
@@ -225,7 +235,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	app.get("/xshl-client.js", sendStatic("xshl-client.js"));
 	app.get("/app.css", sendStatic("app.css"));
 
-	app.get("/healthz", async () => ({ ok: true, mode, store: store?.kind ?? null }));
+	app.get("/healthz", async (_req, reply) => {
+		const { statusCode, body } = await checkHealth({
+			mode,
+			ring: deps.ring,
+			keys: deps.keys,
+			store,
+			pingStore: deps.pingStore,
+			revocations: deps.revocations,
+			timeoutMs: HEALTH_TIMEOUT_MS,
+		});
+		return reply.code(statusCode).send(body);
+	});
 
 	// ---- the session flows: @xshl/fastify (issuer routes from @xshl/http) ----------------------
 	const traceRecipe = config.traceIp
@@ -376,7 +397,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	// ---- resource routes -----------------------------------------------------------------
 	app.get("/api/me", async (req) => {
 		const v = await authenticate(req);
-		return { header: v.header, claims: v.claims, mode };
+		// the user's name beside the UUID (the page shows both); null where no directory is loaded
+		const name = users?.bySub(v.claims.sub)?.username ?? null;
+		return { header: v.header, claims: v.claims, mode, user: { name } };
 	});
 
 	app.post("/api/transfer", async (req) => {

@@ -6,17 +6,57 @@
  * - resource-server mode (`ISSUER_JWKS_URL`): a `RemoteKeySet` on the issuer's JWKS and
  *   session-core verification only (plus the store for critical operations with `REDIS_URL`).
  */
-import { RemoteKeySet } from "@xshl/keys";
-import { KeyRing } from "@xshl/keys/ring";
+import { type KeySetEventType, RemoteKeySet } from "@xshl/keys";
+import { KeyRing, type KeyRingEventType } from "@xshl/keys/ring";
 import { MemoryStore, type SessionStore, type StoreEventType } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
 import { createIssuerFeed, followIssuerFeed } from "./feed.js";
+import { EventRelay, type KeyEvent } from "./log-events.js";
 import type { RefreshStore } from "./ports.js";
 import { UserDirectory } from "./users.js";
 import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
 
 type StoreEvents = { handler?: (event: { type: string }) => void };
+type KeyEvents = EventRelay<KeyEvent>;
+
+const KEY_SET_EVENT_TYPES: readonly KeySetEventType[] = [
+	"refresh",
+	"refreshError",
+	"stale",
+	"expired",
+	"unknownKid",
+	"keyRejected",
+	"warning",
+];
+const RING_EVENT_TYPES: readonly KeyRingEventType[] = [
+	"rotate",
+	"withdraw",
+	"expire",
+	"evict",
+	"capacityWarning",
+];
+
+/** Every key-set event goes to the app's handler, with its source and type. */
+function forwardKeySet(keys: RemoteKeySet, events: KeyEvents): void {
+	for (const type of KEY_SET_EVENT_TYPES)
+		keys.on(type, (payload) => events.emit({ source: "keySet", type, ...payload }));
+}
+
+/** Every event of a ring (and of each ring that replaces it) goes to the app's handler. */
+function forwardRing(holder: RingHolder, events: KeyEvents): void {
+	const subscribe = (ring: KeyRing): void => {
+		for (const type of RING_EVENT_TYPES)
+			ring.on(type, (payload) => events.emit({ source: "ring", type, ...payload }));
+	};
+	subscribe(holder.ring);
+	holder.onReplace = subscribe;
+}
+
+/** `/healthz`'s store check: one PING (the client's command timeout applies). */
+function pingStore(shared: import("./redis.js").RedisParts | undefined): Partial<AppDeps> {
+	return shared ? { pingStore: async () => void (await shared.client.ping()) } : {};
+}
 
 const STORE_EVENT_TYPES: readonly StoreEventType[] = [
 	"login",
@@ -72,6 +112,7 @@ export async function createDeps(
 ): Promise<AppDeps> {
 	const now = options.now ?? Date.now;
 	const storeEvents: StoreEvents = {};
+	const keyEvents: KeyEvents = new EventRelay<KeyEvent>();
 	const tokenOptions = {
 		issuer: config.issuer,
 		audience: config.audience,
@@ -89,12 +130,13 @@ export async function createDeps(
 			now,
 			cooldownMs: 1000,
 		});
+		forwardKeySet(keys, keyEvents);
 		// the issuer's revocation feed, verified with the same key set (issue 15)
 		const revocations = await followIssuerFeed(config, keys);
-		const { store } =
+		const { store, shared } =
 			config.redisUrl || config.redisClusterNodes
 				? await createStore(config, now, storeEvents)
-				: { store: undefined };
+				: { store: undefined, shared: undefined };
 		return {
 			config,
 			now,
@@ -103,6 +145,8 @@ export async function createDeps(
 			revocations,
 			...(tokenCache ? { verifyCache: tokenCache } : {}),
 			...(store ? { store, storeEvents } : {}),
+			...pingStore(shared),
+			keyEvents,
 			onClose: async () => keys.close(),
 		};
 	}
@@ -125,6 +169,7 @@ export async function createDeps(
 				...ringOptions,
 			});
 	const holder = new RingHolder(ring, config.keysetName);
+	forwardRing(holder, keyEvents);
 	if (shared) shared.syncRing(holder, ringOptions);
 	const issuer = new XshlIssuer(holder, tokenOptions);
 	// publish the store's revocations; the offline bearer routes follow them in process
@@ -148,6 +193,8 @@ export async function createDeps(
 		revocationFeed: feed.feed,
 		onClose: feed.close,
 		storeEvents,
+		keyEvents,
+		...pingStore(shared),
 		sealer: new XshlSealer(holder, issuer.keys),
 		users: await UserDirectory.fromFile(config.usersFile),
 	};

@@ -59,7 +59,11 @@ export class RingHolder {
 	replace(ring: KeyRing): void {
 		this.#ring = ring;
 		this.#keySet = ring.keySet(this.name);
+		this.onReplace?.(ring);
 	}
+
+	/** Called after `replace` (the wiring subscribes to the new ring's events). */
+	onReplace: ((ring: KeyRing) => void) | undefined;
 }
 
 /** A key set that always delegates to the holder's current ring (survives `replace`). */

@@ -30,6 +30,8 @@ describe.runIf(available || required)("browser", () => {
 			HOST: "127.0.0.1",
 			PORT: "0",
 			ACCESS_TOKEN_TTL: "10",
+			// the feed's staleness bound may not pass the token lifetime
+			FEED_MAX_STALE_MS: "5000",
 			LOG_LEVEL: "warn",
 		});
 		app = await buildApp(await createDeps(config));

@@ -49,9 +49,11 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 
 	it("shares keys and refresh families: login on A, verify and refresh on B", async () => {
 		expect((await fetch(`${a.url}/healthz`).then((x) => x.json())) as unknown).toEqual({
-			ok: true,
+			status: "ok",
 			mode: "issuer",
-			store: "redis",
+			keys: { state: "fresh" },
+			store: { kind: "redis", state: "up" },
+			feed: { state: "fresh", refusingAll: false },
 		});
 		const jwksA = await fetch(`${a.url}/.well-known/jwks.json`).then((x) => x.json());
 		const jwksB = await fetch(`${b.url}/.well-known/jwks.json`).then((x) => x.json());

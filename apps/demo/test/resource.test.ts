@@ -37,9 +37,11 @@ describe("resource-server mode", () => {
 		expect(res.statusCode).toBe(200);
 		expect((res.json() as { mode: string; claims: { sid: string } }).claims.sid).toBe(c.sid);
 		expect((await rs.inject("/healthz")).json()).toEqual({
-			ok: true,
+			status: "ok",
 			mode: "resource",
+			keys: { state: "fresh" },
 			store: null,
+			feed: { state: "fresh", refusingAll: false },
 		});
 		// issuer-only routes
 		const jwks = await rs.inject("/.well-known/jwks.json");

@@ -150,7 +150,14 @@ describe("static and health", () => {
 	});
 	it("health", async () => {
 		const res = await t.app.inject("/healthz");
-		expect(res.json()).toEqual({ ok: true, mode: "issuer", store: "memory" });
+		expect(res.statusCode).toBe(200);
+		expect(res.json()).toEqual({
+			status: "ok",
+			mode: "issuer",
+			keys: { state: "fresh" },
+			store: { kind: "memory", state: "up" },
+			feed: { state: "fresh", refusingAll: false },
+		});
 	});
 	it("unknown route and wrong method give JSON 404", async () => {
 		const res = await t.app.inject("/nope?access_token=x");
