@@ -3,9 +3,10 @@
  * - issuer mode: `createRevocationFeed` of `@xshl/session-store/feed` publishes the store's
  *   revocations (and the `jti`s the routes denylist) signed with the ring's current signing key,
  *   served at `GET /.well-known/xshl-revocations`; with Redis every instance writes one shared
- *   log (key `<REDIS_PREFIX>:{feed}:…`) with one salt derived from `RING_KEK`, so all issuer
- *   instances publish the same feed. The issuer's own offline bearer routes follow it in process
- *   (a `RevocationFeedClient` whose `fetch` calls `feed.handle`, no network);
+ *   log (key `<REDIS_PREFIX>:{feed}:…`, through the store's client) with one salt derived from
+ *   `RING_KEK`, so all issuer instances publish the same feed. The issuer's own offline bearer
+ *   routes follow it in process (a `RevocationFeedClient` whose `fetch` calls `feed.handle`, no
+ *   network);
  * - resource-server mode: a `RevocationFeedClient` on the issuer's feed URL and the same
  *   `RemoteKeySet` the tokens verify with.
  * Both expose {@link FeedStatus} for `/api/feed-status`, the page and `/healthz`.
@@ -17,7 +18,11 @@ import { RevocationFeedClient, type RevocationFeedHealth } from "@xshl/keys/revo
 import type { KeyRing } from "@xshl/keys/ring";
 import type { SessionStore } from "@xshl/session-store";
 import { StoreUnavailableError } from "@xshl/session-store/errors";
-import { createRevocationFeed, type RevocationFeed } from "@xshl/session-store/feed";
+import {
+	createRevocationFeed,
+	type FeedRedisClient,
+	type RevocationFeed,
+} from "@xshl/session-store/feed";
 import { CompactSign } from "jose";
 import type { DemoConfig } from "./config.js";
 
@@ -116,28 +121,6 @@ export async function feedSalt(kek: Uint8Array, prefix: string): Promise<string>
 	return Buffer.from(bytes).toString("base64url");
 }
 
-/** A dedicated ioredis client for the feed log (`Redis` or `Cluster`). */
-async function feedRedis(config: DemoConfig) {
-	const { Redis, Cluster } = await import("ioredis");
-	const redisOptions = {
-		enableOfflineQueue: false,
-		commandTimeout: config.redisTimeoutMs,
-		maxRetriesPerRequest: 1,
-		lazyConnect: true,
-	};
-	// on a Cluster: the settings the store's README requires (lazyConnect at the top level)
-	const { CLUSTER_OPTIONS } = await import("./redis.js");
-	const client = config.redisClusterNodes
-		? new Cluster(config.redisClusterNodes, { ...CLUSTER_OPTIONS, lazyConnect: true })
-		: new Redis(config.redisUrl!, redisOptions);
-	client.on("error", () => {});
-	await client.connect().catch((err: Error) => {
-		client.disconnect();
-		throw new Error(`cannot connect the revocation feed to Redis (${err.message})`);
-	});
-	return client;
-}
-
 /** The issuer's feed parts (see {@link createIssuerFeed}). */
 export interface IssuerFeed {
 	/** The publisher; serve `feed.handle` at {@link FEED_PATH}. */
@@ -146,7 +129,7 @@ export interface IssuerFeed {
 	store: SessionStore;
 	/** The in-process client for the issuer's own offline routes. */
 	revocations: DemoRevocations;
-	/** Stop the client, the feed and its Redis connection. */
+	/** Stop the client and the feed (the Redis connection is the store's). */
 	close(): Promise<void>;
 }
 
@@ -154,15 +137,21 @@ export interface IssuerFeed {
  * Issuer mode: publish the store's revocations and follow them in process.
  *
  * @param config - the demo configuration (Redis, `RING_KEK`, feed settings).
- * @param parts - the raw store, the current ring, the key set tokens verify with, the clock.
+ * @param parts - the raw store, the current ring, the key set tokens verify with, the clock,
+ *   and in Redis mode the store's connected client (`Redis` or `Cluster`) for the shared log.
  * @returns the feed, the store to give the routes, the client and a close hook.
  */
 export async function createIssuerFeed(
 	config: DemoConfig,
-	parts: { store: SessionStore; ring: () => KeyRing; keys: KeySet; now: () => number },
+	parts: {
+		store: SessionStore;
+		ring: () => KeyRing;
+		keys: KeySet;
+		now: () => number;
+		redis?: FeedRedisClient | undefined;
+	},
 ): Promise<IssuerFeed> {
-	const shared = config.redisUrl !== undefined || config.redisClusterNodes !== undefined;
-	const redis = shared ? await feedRedis(config) : undefined;
+	const redis = parts.redis;
 	const publisher = createRevocationFeed({
 		store: parts.store,
 		accessTokenTtlMs: config.accessTokenTtl * 1000,
@@ -225,7 +214,6 @@ export async function createIssuerFeed(
 		async close() {
 			client.close();
 			feed.close();
-			redis?.disconnect();
 		},
 	};
 }

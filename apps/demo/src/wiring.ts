@@ -178,6 +178,7 @@ export async function createDeps(
 		ring: () => holder.ring,
 		keys: issuer.keys,
 		now,
+		redis: shared?.client,
 	});
 	return {
 		config,
