@@ -221,6 +221,45 @@ describe("/healthz in resource mode, JWKS down and back", () => {
 	});
 });
 
+describe("/healthz in resource mode: a feed that cannot load", () => {
+	const apps: FastifyInstance[] = [];
+	afterEach(async () => {
+		await Promise.all(apps.splice(0).map((a) => a.close()));
+	});
+
+	it.each([
+		["fail-closed", 503, "unavailable", true],
+		["fail-open", 200, "degraded", false],
+	] as const)("%s: %i, status %s", async (policy, code, status, refusingAll) => {
+		const issuer = await makeApp({ LOG_LEVEL: "silent" });
+		apps.push(issuer.app);
+		const url = await issuer.app.listen({ host: "127.0.0.1", port: 0 });
+		// a port that was free a moment ago: nothing listens there
+		const closed = createHttpServer();
+		await new Promise<void>((done) => closed.listen(0, "127.0.0.1", () => done()));
+		const deadPort = (closed.address() as { port: number }).port;
+		await new Promise<void>((done) => closed.close(() => done()));
+		const config = loadConfig({
+			ISSUER: ISSUER_ID,
+			ISSUER_JWKS_URL: `${url}/.well-known/jwks.json`,
+			ISSUER_REVOCATIONS_URL: `http://127.0.0.1:${deadPort}/.well-known/xshl-revocations`,
+			FEED_POLICY: policy,
+			LOG_LEVEL: "silent",
+		});
+		const rs = await buildApp(await createDeps(config, { now: () => issuer.clock.now }));
+		apps.push(rs);
+		const res = await rs.inject("/healthz");
+		expect(res.statusCode).toBe(code);
+		expect(res.json()).toEqual({
+			status,
+			mode: "resource",
+			keys: { state: "fresh" },
+			store: null,
+			feed: { state: "empty", refusingAll, lastError: "ERR_KEYS_NETWORK" },
+		});
+	});
+});
+
 describe("issuer mode: key-ring events are logged", () => {
 	let t: TestApp;
 	afterEach(async () => {
