@@ -54,22 +54,33 @@ const meterProvider = new MeterProvider({ readers: [new PullReader()] });
 const modes = {
 	none: () => () => {},
 	"instrument(), no SDK (global no-op API)": () => instrument({ verifier }),
-	"instrument(), real SDK": () => instrument({ verifier }, { tracerProvider, meterProvider }),
+	"instrument(), SDK spans only": () => instrument({ verifier }, { tracerProvider }),
+	"instrument(), SDK metrics only": () => instrument({ verifier }, { meterProvider }),
+	"instrument(), SDK spans + metrics": () =>
+		instrument({ verifier }, { tracerProvider, meterProvider }),
 };
 
-/** @param {number} ms */
+/**
+ * Sequential verifies for `ms` of wall time.
+ * @param {number} ms
+ * @returns {Promise<{ ops: number, cpuUs: number }>} ops/s and this process's CPU µs per verify
+ */
 async function run(ms) {
 	let n = 0;
-	const end = performance.now() + ms;
+	const cpu = process.cpuUsage();
+	const start = performance.now();
+	const end = start + ms;
 	while (performance.now() < end) {
 		for (let i = 0; i < 50; i++) await verifier.verify(token, { trace });
 		n += 50;
 	}
-	return (n * 1000) / ms;
+	const wall = performance.now() - start;
+	const used = process.cpuUsage(cpu);
+	return { ops: (n * 1000) / wall, cpuUs: (used.user + used.system) / n };
 }
 
 await run(300); // warm-up
-/** @type {Record<string, number[]>} */
+/** @type {Record<string, Array<{ ops: number, cpuUs: number }>>} */
 const results = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
 for (let r = 0; r < rounds; r++) {
 	for (const [name, attach] of Object.entries(modes)) {
@@ -78,16 +89,19 @@ for (let r = 0; r < rounds; r++) {
 		detach();
 	}
 }
-const median = (/** @type {number[]} */ xs) =>
-	[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const base = median(results.none ?? []);
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const baseOps = median((results.none ?? []).map((x) => x.ops));
+const baseCpu = median((results.none ?? []).map((x) => x.cpuUs));
 console.log(
-	`uncached verify, ES256, engine ${verifier.engine}, ${rounds} rounds × ${msPerRound} ms, median ops/s`,
+	`uncached verify, ES256, engine ${verifier.engine}, ${rounds} rounds × ${msPerRound} ms, medians`,
 );
+console.log(`${"mode".padEnd(40)}   ops/s  ratio   CPU µs/verify  ratio`);
 for (const [name, xs] of Object.entries(results)) {
-	const m = median(xs);
+	const ops = median(xs.map((x) => x.ops));
+	const cpu = median(xs.map((x) => x.cpuUs));
 	console.log(
-		`${name.padEnd(42)} ${Math.round(m).toString().padStart(7)} ops/s  ×${(m / base).toFixed(3)}`,
+		`${name.padEnd(40)} ${Math.round(ops).toString().padStart(7)}  ×${(ops / baseOps).toFixed(2)}  ${cpu.toFixed(1).padStart(12)}  ×${(cpu / baseCpu).toFixed(2)}`,
 	);
 }
 await tracerProvider.shutdown();

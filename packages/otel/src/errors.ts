@@ -11,7 +11,7 @@
  */
 // biome-ignore format: one row per code, like the README table
 export const OTEL_ERROR_CODES = {
-	ERR_OTEL_CONFIG_INVALID: { status: 500, meaning: "instrument() got a part without an on(type, listener) method, or a provider without getTracer/getMeter." },
+	ERR_OTEL_CONFIG_INVALID: { status: 500, meaning: "instrument() got an unknown part, a part without an on(type, listener) method, or a provider without getTracer/getMeter." },
 } as const;
 
 /** Every stable error code `@xshl/otel` can throw. */
