@@ -7,12 +7,13 @@
  * @module
  */
 
-import * as z from "zod";
+import * as z from "zod/v4/mini";
 import { type ConfigIssue, KeysConfigError } from "./errors";
 import { zodConfigError } from "./internal/config-error";
 import { checkKey } from "./internal/key-check";
 import { checkKid, KeyIndex, noMatch } from "./internal/key-index";
 import { parseKeys } from "./internal/parse-keys";
+import { PARSE } from "./internal/zod-parse";
 import type {
 	KeyGetOptions,
 	KeyQuery,
@@ -35,9 +36,9 @@ export interface LocalKeySetOptions {
 }
 
 const Options = z.object({
-	name: z.string().min(1, "name must be a non-empty string"),
-	jwks: z.object({ keys: z.array(z.unknown()).max(1000) }),
-	use: z.enum(["sig", "enc"]).optional(),
+	name: z.string().check(z.minLength(1, "name must be a non-empty string")),
+	jwks: z.object({ keys: z.array(z.unknown()).check(z.maxLength(1000)) }),
+	use: z.optional(z.enum(["sig", "enc"])),
 });
 
 let setProvider: (ks: LocalKeySet, provider: () => KeyIndex) => void;
@@ -88,7 +89,7 @@ export class LocalKeySet implements KeySet {
 	 *   key is unusable (the issue names the key's index and the reason).
 	 */
 	constructor(options: LocalKeySetOptions) {
-		const parsed = Options.safeParse(options);
+		const parsed = Options.safeParse(options, PARSE);
 		if (!parsed.success) throw zodConfigError("invalid LocalKeySet options", parsed.error);
 		this.name = parsed.data.name;
 		const issues: ConfigIssue[] = [];

@@ -7,9 +7,10 @@
  * @module
  */
 
-import * as z from "zod";
+import * as z from "zod/v4/mini";
 import { KeysConfigError } from "./errors";
 import { configIssue, zodIssues } from "./internal/config-error";
+import { PARSE } from "./internal/zod-parse";
 import { RemoteKeySet } from "./remote-key-set";
 import type { RemoteKeySetOptions } from "./remote-key-set-options";
 
@@ -58,21 +59,21 @@ export interface ReferenceKeysOptions extends Omit<RemoteKeySetOptions, "url"> {
 const required = (field: string) =>
 	z
 		.string({ error: `target.${field} is required (a non-empty string)` })
-		.min(1, `target.${field} is required (a non-empty string)`);
+		.check(z.minLength(1, `target.${field} is required (a non-empty string)`));
 
 const Target = z.object({
 	spot: required("spot"),
 	base: required("base"),
 	entity: required("entity"),
-	"@id": z.string().optional(),
-	"@type": z.string().optional(),
-	"@context": z
-		.object({
-			source: z.string().optional(),
-			path: z.string().optional(),
-			ext: z.string().optional(),
-		})
-		.optional(),
+	"@id": z.optional(z.string()),
+	"@type": z.optional(z.string()),
+	"@context": z.optional(
+		z.object({
+			source: z.optional(z.string()),
+			path: z.optional(z.string()),
+			ext: z.optional(z.string()),
+		}),
+	),
 });
 
 function fail(message: string, path: string): never {
@@ -105,7 +106,7 @@ export function referenceUrl(
 	template: string = API_REFERENCE,
 	version: string | number = "1",
 ): URL {
-	const parsed = Target.safeParse(target);
+	const parsed = Target.safeParse(target, PARSE);
 	if (!parsed.success) {
 		const issues = zodIssues(parsed.error, "target");
 		throw new KeysConfigError(issues.map((i) => i.message).join("; "), issues, {

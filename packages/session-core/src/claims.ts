@@ -6,7 +6,7 @@
  *
  * @module
  */
-import * as z from "zod";
+import * as z from "zod/v4";
 
 const numericDate = (): z.ZodInt => z.int().min(0);
 const uuid = (): z.ZodString =>
@@ -34,7 +34,7 @@ export type SessionClaimsShape = {
 	_payloads: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 };
 
-const shape: SessionClaimsShape = {
+const shape = (): SessionClaimsShape => ({
 	iss: z.string().min(1),
 	sub: z.string().optional(),
 	aud: z.union([z.string(), z.array(z.string())]),
@@ -51,7 +51,7 @@ const shape: SessionClaimsShape = {
 	type: z.string().optional(),
 	_scope: z.union([z.string(), z.array(z.string())]).optional(),
 	_payloads: z.record(z.string(), z.unknown()).optional(),
-};
+});
 
 /** Type of {@link sessionClaimsSchema}: a loose zod object (unknown claims pass through). */
 export type SessionClaimsSchema = z.ZodObject<SessionClaimsShape, z.core.$loose>;
@@ -61,18 +61,20 @@ export type SessionClaimsSchema = z.ZodObject<SessionClaimsShape, z.core.$loose>
  * must be non-negative safe integers (so `1e999`, `1.5e9` and strings are refused, catalog
  * CLM-05); `jti`, `sid` and `trace` must be UUIDs. `_scope` is a string or a list of strings, as the Python original issues
  * it. Unknown claims pass through. Extend it
- * for your own claims; the verify result type follows.
+ * for your own claims; the verify result type follows. Classic zod (`zod/v4`): a verifier without
+ * a `schema` runs an identical `zod/mini` copy, so the verify path never loads classic zod.
  *
  * @example
  * ```ts
- * import * as z from 'zod'
+ * import * as z from 'zod' // zod 4; with zod 3.25: 'zod/v4'
  * import { sessionClaimsSchema, verifySession } from '@xshl/session-core'
  * const schema = sessionClaimsSchema.extend({ role: z.enum(['admin', 'user']) })
  * const claims = await verifySession(token, { keys, schema })
  * claims.role // 'admin' | 'user'
  * ```
  */
-export const sessionClaimsSchema: SessionClaimsSchema = z.looseObject(shape);
+export const sessionClaimsSchema: SessionClaimsSchema = /* @__PURE__ */ (() =>
+	z.looseObject(shape()))();
 
 /** The claims `verifySession` returns with the base schema. */
 export type SessionClaims = z.output<SessionClaimsSchema>;

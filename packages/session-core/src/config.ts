@@ -6,7 +6,7 @@
  * @module
  */
 import type { JWK } from "jose";
-import * as z from "zod";
+import * as z from "zod/v4";
 import {
 	DEFAULT_LEEWAY_MS,
 	DEFAULT_MAX_TOKEN_BYTES,
@@ -172,105 +172,107 @@ function renamed(name: string, now: string): z.ZodOptional<z.ZodUndefined> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const configSchema = z
-	.object({
-		keys: z.custom<SessionKeySet>(isKeySet, {
-			message: "expected a key set with a non-empty name, resolver, algorithms() and getKey()",
-		}),
-		app: z
-			.string({ message: "expected the issuer UUID as a string" })
-			.regex(UUID, { message: "expected a UUID (8-4-4-4-12 hex)" })
-			.default(DEFAULT_UID)
-			.transform((v) => v.toLowerCase()),
-		audience: z
-			.array(z.string().min(1, { message: "audience values must be non-empty strings" }))
-			.min(1, { message: "an empty audience allowlist would refuse everything: omit it instead" })
-			.optional(),
-		header: z.looseObject({
-			alg: z.string({ message: "header.alg is required" }),
-			kid: z
-				.string({ message: "header.kid is required" })
-				.min(1, { message: "header.kid must not be empty" }),
-		}),
-		version: z.int().positive().default(DEFAULT_SESSION_VERSION),
-		expiresMs: z
-			.int({ message: "expiresMs must be an integer number of milliseconds" })
-			.positive({ message: "expiresMs must be positive" })
-			.multipleOf(1000, {
-				message: "expiresMs must be whole seconds (a multiple of 1000): it becomes the exp claim",
-			})
-			.max(MAX_SESSION_EXPIRES_MS, {
-				message: `expiresMs is capped at ${MAX_SESSION_EXPIRES_MS} (15 minutes)`,
-			})
-			.default(DEFAULT_SESSION_EXPIRES_MS),
-		expires: renamed("expires", "expiresMs (milliseconds, whole seconds: 120 s is 120000)"),
-		key: z.unknown(),
-		leewayMs: z
-			.int({ message: "leewayMs must be an integer number of milliseconds" })
-			.min(0)
-			.max(60_000, { message: "leewayMs is capped at 60000 (one minute)" })
-			.default(DEFAULT_LEEWAY_MS),
-		leeway: renamed("leeway", "leewayMs (milliseconds: 5 s is 5000)"),
-		now: z
-			.custom<() => number>((v) => typeof v === "function", {
-				message: "now must be a function returning milliseconds",
-			})
-			.optional(),
-		allowHmac: z.boolean().default(false),
-		issuers: z.array(z.string().min(1)).min(1).optional(),
-		acceptedTypes: acceptedTypesSchema.optional(),
-		mergeClaims: z.array(z.string().min(1)).optional(),
-		maxTokenBytes: z
-			.int()
-			.positive()
-			.max(1024 * 1024)
-			.default(DEFAULT_MAX_TOKEN_BYTES),
-	})
-	.superRefine((input, ctx) => {
-		const alg = input.header.alg;
-		if ((SIGNING_ALGORITHMS as readonly string[]).includes(alg)) {
-			// fine
-		} else if ((HMAC_ALGORITHMS as readonly string[]).includes(alg)) {
-			if (!input.allowHmac) {
+// built on first use (pure): importing the verify path alone never runs classic zod
+const configSchema = /* @__PURE__ */ (() =>
+	z
+		.object({
+			keys: z.custom<SessionKeySet>(isKeySet, {
+				message: "expected a key set with a non-empty name, resolver, algorithms() and getKey()",
+			}),
+			app: z
+				.string({ message: "expected the issuer UUID as a string" })
+				.regex(UUID, { message: "expected a UUID (8-4-4-4-12 hex)" })
+				.default(DEFAULT_UID)
+				.transform((v) => v.toLowerCase()),
+			audience: z
+				.array(z.string().min(1, { message: "audience values must be non-empty strings" }))
+				.min(1, { message: "an empty audience allowlist would refuse everything: omit it instead" })
+				.optional(),
+			header: z.looseObject({
+				alg: z.string({ message: "header.alg is required" }),
+				kid: z
+					.string({ message: "header.kid is required" })
+					.min(1, { message: "header.kid must not be empty" }),
+			}),
+			version: z.int().positive().default(DEFAULT_SESSION_VERSION),
+			expiresMs: z
+				.int({ message: "expiresMs must be an integer number of milliseconds" })
+				.positive({ message: "expiresMs must be positive" })
+				.multipleOf(1000, {
+					message: "expiresMs must be whole seconds (a multiple of 1000): it becomes the exp claim",
+				})
+				.max(MAX_SESSION_EXPIRES_MS, {
+					message: `expiresMs is capped at ${MAX_SESSION_EXPIRES_MS} (15 minutes)`,
+				})
+				.default(DEFAULT_SESSION_EXPIRES_MS),
+			expires: renamed("expires", "expiresMs (milliseconds, whole seconds: 120 s is 120000)"),
+			key: z.unknown(),
+			leewayMs: z
+				.int({ message: "leewayMs must be an integer number of milliseconds" })
+				.min(0)
+				.max(60_000, { message: "leewayMs is capped at 60000 (one minute)" })
+				.default(DEFAULT_LEEWAY_MS),
+			leeway: renamed("leeway", "leewayMs (milliseconds: 5 s is 5000)"),
+			now: z
+				.custom<() => number>((v) => typeof v === "function", {
+					message: "now must be a function returning milliseconds",
+				})
+				.optional(),
+			allowHmac: z.boolean().default(false),
+			issuers: z.array(z.string().min(1)).min(1).optional(),
+			acceptedTypes: z.optional(acceptedTypesSchema),
+			mergeClaims: z.array(z.string().min(1)).optional(),
+			maxTokenBytes: z
+				.int()
+				.positive()
+				.max(1024 * 1024)
+				.default(DEFAULT_MAX_TOKEN_BYTES),
+		})
+		.superRefine((input, ctx) => {
+			const alg = input.header.alg;
+			if ((SIGNING_ALGORITHMS as readonly string[]).includes(alg)) {
+				// fine
+			} else if ((HMAC_ALGORITHMS as readonly string[]).includes(alg)) {
+				if (!input.allowHmac) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["header", "alg"],
+						message: `${alg} needs allowHmac: true (a shared secret lets every verifier mint tokens; use EdDSA or ES256)`,
+					});
+					return;
+				}
+			} else {
 				ctx.addIssue({
 					code: "custom",
 					path: ["header", "alg"],
-					message: `${alg} needs allowHmac: true (a shared secret lets every verifier mint tokens; use EdDSA or ES256)`,
+					message: `alg must be one of ${SIGNING_ALGORITHMS.join(", ")}${input.allowHmac ? `, ${HMAC_ALGORITHMS.join(", ")}` : ""}`,
 				});
 				return;
 			}
-		} else {
-			ctx.addIssue({
-				code: "custom",
-				path: ["header", "alg"],
-				message: `alg must be one of ${SIGNING_ALGORITHMS.join(", ")}${input.allowHmac ? `, ${HMAC_ALGORITHMS.join(", ")}` : ""}`,
-			});
-			return;
-		}
-		for (const member of FORBIDDEN_HEADER) {
-			if (Object.hasOwn(input.header, member)) {
-				ctx.addIssue({
-					code: "custom",
-					path: ["header", member],
-					message:
-						member === "typ"
-							? "typ is always xshl-session+jwt and cannot be set"
-							: `header.${member} is not allowed in session tokens`,
-				});
+			for (const member of FORBIDDEN_HEADER) {
+				if (Object.hasOwn(input.header, member)) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["header", member],
+						message:
+							member === "typ"
+								? "typ is always xshl-session+jwt and cannot be set"
+								: `header.${member} is not allowed in session tokens`,
+					});
+				}
 			}
-		}
-		for (const [i, name] of (input.mergeClaims ?? []).entries()) {
-			if (NOT_MERGEABLE.has(name)) {
-				ctx.addIssue({
-					code: "custom",
-					path: ["mergeClaims", i],
-					message: `${name} is computed by the session or unsafe as a key and cannot be merged`,
-				});
+			for (const [i, name] of (input.mergeClaims ?? []).entries()) {
+				if (NOT_MERGEABLE.has(name)) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["mergeClaims", i],
+						message: `${name} is computed by the session or unsafe as a key and cannot be merged`,
+					});
+				}
 			}
-		}
-		const problem = checkKeyInput(input.key, alg);
-		if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["key"], message: problem });
-	});
+			const problem = checkKeyInput(input.key, alg);
+			if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["key"], message: problem });
+		}))();
 
 /**
  * A validated session configuration. Build it once per service and share it between

@@ -8,7 +8,7 @@
  */
 import type { Trace } from "@xshl/trace";
 import { sessionId } from "@xshl/trace";
-import type * as z from "zod";
+import type * as z from "zod/v4/core";
 import type { SessionClaims, SessionClaimsSchema } from "./claims";
 import type { SessionKeySet } from "./config";
 import { SessionConfigError } from "./errors";
@@ -29,8 +29,8 @@ import { compileVerifyOptions } from "./internal/verify-options";
 export type { RevocationClaims, RevocationSource } from "./internal/revocation-check";
 export type { SessionVerifierEvents, VerifyEvent } from "./internal/verify-events";
 
-/** A zod schema whose output is at least the base {@link SessionClaims}. */
-export type SessionClaimsSchemaLike = z.ZodType<SessionClaims, unknown>;
+/** A zod schema (classic or `zod/mini`, zod 4 or zod 3.25's `zod/v4`) whose output is at least the base {@link SessionClaims}. */
+export type SessionClaimsSchemaLike = z.$ZodType<SessionClaims, unknown>;
 
 /** Options of {@link verifySession} and {@link createSessionVerifier}. */
 export interface VerifySessionOptions<S extends SessionClaimsSchemaLike = SessionClaimsSchema> {

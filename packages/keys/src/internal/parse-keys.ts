@@ -1,15 +1,16 @@
 // Reading a JWKS document: its shape, then every key checked, imported, and duplicates reported.
-import * as z from "zod";
+import * as z from "zod/v4/mini";
 import { KeysJwksInvalidError } from "../errors";
 import type { KeyUse, RejectedKey } from "../types";
 import { checkKey } from "./key-check";
 import { buildEntry, type KeyEntry, KeyIndex, truncKid } from "./key-index";
+import { PARSE } from "./zod-parse";
 
 const JwksShape = z.object({ keys: z.array(z.unknown()) });
 
 /** Validate the JWKS document's shape; throws KeysJwksInvalidError. */
 export function jwksShape(doc: unknown, maxKeys: number): unknown[] {
-	const r = JwksShape.safeParse(doc);
+	const r = JwksShape.safeParse(doc, PARSE);
 	if (!r.success)
 		throw new KeysJwksInvalidError("JWKS must be a JSON object with a keys array", {
 			cause: r.error,

@@ -1,57 +1,71 @@
 // RemoteKeySet options: the zod schema with every default, and the checks across options.
-import * as z from "zod";
+import * as z from "zod/v4/mini";
 import { MAX_PUBLISHED_KEYS } from "../limits";
 import type { RemoteKeySetOptions } from "../remote-key-set-options";
 import type { KeyUse } from "../types";
 import { configIssue, zodConfigError } from "./config-error";
 import type { FetchLike } from "./http";
+import { PARSE } from "./zod-parse";
 
-const ms = z.number().int().nonnegative();
+const ms = () => z.int().check(z.nonnegative());
+const positive = () => z.int().check(z.nonnegative(), z.minimum(1));
 const Schema = z.object({
-	name: z.string().min(1, "name must be a non-empty string"),
-	url: z.union([z.string(), z.instanceof(URL)]).transform((u, ctx) => {
-		try {
-			const url = new URL(u);
-			if (url.protocol === "https:" || url.protocol === "http:") return url;
-		} catch {}
-		ctx.addIssue({ code: "custom", message: "url must be an absolute http(s) URL" });
-		return z.NEVER;
-	}),
-	ttlMs: ms.default(600_000),
-	minTtlMs: ms.default(60_000),
-	maxTtlMs: ms.default(86_400_000),
-	maxStaleMs: z.union([ms, z.literal(Number.POSITIVE_INFINITY)]).default(43_200_000),
-	cooldownMs: ms.default(30_000),
-	timeoutMs: ms.min(1).default(5_000),
-	foregroundBudgetMs: ms.min(1).default(10_000),
-	retries: z.number().int().min(0).max(10).default(2),
-	retryBaseDelayMs: ms.default(200),
-	retryMaxDelayMs: ms.default(2_000),
-	errorBackoffMs: ms.default(5_000),
-	errorBackoffMaxMs: ms.default(300_000),
-	maxResponseBytes: z.number().int().min(1).default(131_072),
-	maxKeys: z.number().int().min(1).default(MAX_PUBLISHED_KEYS),
-	maxUnknownKids: z.number().int().min(1).default(1024),
-	use: z.enum(["sig", "enc"]).optional(),
-	headers: z.record(z.string(), z.string()).default({}),
-	allowRedirectOrigins: z
-		.array(
-			z.string().refine((o) => {
-				try {
-					return new URL(o).origin === o;
-				} catch {
-					return false;
-				}
-			}, "each entry must be an origin such as https://cdn.example"),
-		)
-		.default([]),
-	fetch: z.custom<FetchLike>((f) => typeof f === "function", "fetch must be a function").optional(),
-	dispatcher: z.custom<object>((d) => typeof d === "object" && d !== null).optional(),
-	autoRefresh: z.boolean().default(false),
-	allowInsecureHttp: z.boolean().default(false),
-	shareInflight: z.boolean().optional(),
-	now: z.custom<() => number>((f) => typeof f === "function", "now must be a function").optional(),
-	random: z.custom<() => number>((f) => typeof f === "function").optional(),
+	name: z.string().check(z.minLength(1, "name must be a non-empty string")),
+	url: z.pipe(
+		z.union([z.string(), z.instanceof(URL)]),
+		z.transform((u: string | URL, ctx) => {
+			try {
+				const url = new URL(u);
+				if (url.protocol === "https:" || url.protocol === "http:") return url;
+			} catch {}
+			ctx.issues.push({
+				code: "custom",
+				message: "url must be an absolute http(s) URL",
+				input: u,
+			});
+			return z.NEVER;
+		}),
+	),
+	ttlMs: z._default(ms(), 600_000),
+	minTtlMs: z._default(ms(), 60_000),
+	maxTtlMs: z._default(ms(), 86_400_000),
+	maxStaleMs: z._default(z.union([ms(), z.literal(Number.POSITIVE_INFINITY)]), 43_200_000),
+	cooldownMs: z._default(ms(), 30_000),
+	timeoutMs: z._default(positive(), 5_000),
+	foregroundBudgetMs: z._default(positive(), 10_000),
+	retries: z._default(z.int().check(z.minimum(0), z.maximum(10)), 2),
+	retryBaseDelayMs: z._default(ms(), 200),
+	retryMaxDelayMs: z._default(ms(), 2_000),
+	errorBackoffMs: z._default(ms(), 5_000),
+	errorBackoffMaxMs: z._default(ms(), 300_000),
+	maxResponseBytes: z._default(z.int().check(z.minimum(1)), 131_072),
+	maxKeys: z._default(z.int().check(z.minimum(1)), MAX_PUBLISHED_KEYS),
+	maxUnknownKids: z._default(z.int().check(z.minimum(1)), 1024),
+	use: z.optional(z.enum(["sig", "enc"])),
+	headers: z._default(z.record(z.string(), z.string()), {}),
+	allowRedirectOrigins: z._default(
+		z.array(
+			z.string().check(
+				z.refine((o) => {
+					try {
+						return new URL(o).origin === o;
+					} catch {
+						return false;
+					}
+				}, "each entry must be an origin such as https://cdn.example"),
+			),
+		),
+		[],
+	),
+	fetch: z.optional(
+		z.custom<FetchLike>((f) => typeof f === "function", "fetch must be a function"),
+	),
+	dispatcher: z.optional(z.custom<object>((d) => typeof d === "object" && d !== null)),
+	autoRefresh: z._default(z.boolean(), false),
+	allowInsecureHttp: z._default(z.boolean(), false),
+	shareInflight: z.optional(z.boolean()),
+	now: z.optional(z.custom<() => number>((f) => typeof f === "function", "now must be a function")),
+	random: z.optional(z.custom<() => number>((f) => typeof f === "function")),
 });
 
 /** {@link RemoteKeySetOptions} with every default filled in and the URL parsed. */
@@ -102,7 +116,7 @@ export function isLoopbackHost(hostname: string): boolean {
  *   loopback without `allowInsecureHttp`.
  */
 export function resolveRemoteOptions(options: RemoteKeySetOptions): ResolvedRemoteOptions {
-	const parsed = Schema.safeParse(options);
+	const parsed = Schema.safeParse(options, PARSE);
 	if (!parsed.success) throw zodConfigError("invalid key set options", parsed.error);
 	const o = parsed.data;
 	if (o.minTtlMs > o.maxTtlMs) throw configIssue("minTtlMs must not exceed maxTtlMs", "minTtlMs");

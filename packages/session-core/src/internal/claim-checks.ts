@@ -1,7 +1,7 @@
 import type { Trace } from "@xshl/trace";
 import { errors } from "jose";
-import type * as z from "zod";
-import { sessionClaimsSchema } from "../claims";
+import type * as core from "zod/v4/core";
+import * as z from "zod/v4/mini";
 import {
 	SessionClaimInvalidError,
 	SessionClaimMissingError,
@@ -13,8 +13,10 @@ import {
 } from "../errors";
 import type { SessionClaimsSchemaLike } from "../verify";
 import { fastSessionClaims } from "./claims-fast";
+import { defaultClaimsSchema } from "./claims-schema";
 import { joseError } from "./errors-map";
 import { normalizeTyp } from "./typ";
+import { PARSE } from "./zod";
 
 /** Header parameters a session token never carries (checked after the signature). */
 export const FORBIDDEN_HEADER: ReadonlySet<string> = new Set([
@@ -141,13 +143,13 @@ export function checkHeader(
 export function parseClaims<S extends SessionClaimsSchemaLike>(
 	schema: S,
 	payload: Record<string, unknown>,
-): z.output<S> {
-	if ((schema as unknown) === sessionClaimsSchema) {
+): core.output<S> {
+	if ((schema as unknown) === defaultClaimsSchema) {
 		const fast = fastSessionClaims(payload);
-		if (fast !== undefined) return fast as z.output<S>;
+		if (fast !== undefined) return fast as core.output<S>;
 	}
-	const claims = schema.safeParse(payload);
-	if (claims.success) return claims.data as z.output<S>;
+	const claims = z.safeParse(schema, payload, PARSE);
+	if (claims.success) return claims.data as core.output<S>;
 	const issue = claims.error.issues[0];
 	const claim = issue === undefined || issue.path.length === 0 ? "(claims)" : String(issue.path[0]);
 	const options = { cause: claims.error, claim };

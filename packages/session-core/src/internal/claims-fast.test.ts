@@ -1,6 +1,10 @@
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/v4/mini";
 import { sessionClaimsSchema } from "../claims";
 import { fastSessionClaims } from "./claims-fast";
+import { defaultClaimsSchema } from "./claims-schema";
+import { PARSE } from "./zod";
 
 /** mulberry32: a small seeded generator, so a failure replays. */
 function rng(seed: number): () => number {
@@ -70,7 +74,7 @@ const VALUES: readonly unknown[] = [
 ];
 const KEYS = [...Object.keys(base()), "extra", "__proto__", "constructor"];
 
-describe("fastSessionClaims: exactly sessionClaimsSchema's output, or undefined", () => {
+describe("fastSessionClaims and the zod/mini default: exactly sessionClaimsSchema's output, or undefined", () => {
 	it("accepts the base claims with zod's output (key order, fresh arrays and objects)", () => {
 		const input = base();
 		const fast = fastSessionClaims(input);
@@ -89,7 +93,7 @@ describe("fastSessionClaims: exactly sessionClaimsSchema's output, or undefined"
 		);
 	});
 
-	it("20000 seeded edits (seed 13): never accepts what zod refuses, never differs from zod's output", () => {
+	it("20000 seeded edits (seed 13): never accepts what zod refuses, never differs from zod's output; zod/mini and classic agree on verdict, data and issues", () => {
 		const next = rng(13);
 		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
 		let accepted = 0;
@@ -113,13 +117,19 @@ describe("fastSessionClaims: exactly sessionClaimsSchema's output, or undefined"
 				next() < 0.5 ? input : (JSON.parse(JSON.stringify(input)) as Record<string, unknown>);
 			const fast = fastSessionClaims(claims);
 			const zod = sessionClaimsSchema.safeParse(claims);
+			// the verify path's zod/mini copy agrees with the exported classic schema
+			const mini = z.safeParse(defaultClaimsSchema, claims, PARSE);
+			expect(mini.success).toBe(zod.success);
+			// node's deep equality (vitest's reads an own `constructor` claim as the class)
+			if (mini.success) expect(isDeepStrictEqual(mini.data, zod.data)).toBe(true);
+			else expect(isDeepStrictEqual(mini.error?.issues, zod.error?.issues)).toBe(true);
 			if (fast === undefined) {
 				refused++;
 				continue;
 			}
 			accepted++;
 			expect(zod.success, JSON.stringify(claims)).toBe(true);
-			expect(fast).toStrictEqual(zod.data);
+			expect(isDeepStrictEqual(fast, zod.data)).toBe(true);
 			expect(Object.keys(fast)).toEqual(Object.keys(zod.data as object));
 		}
 		// both branches are exercised, or the test proves nothing

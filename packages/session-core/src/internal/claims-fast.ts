@@ -1,9 +1,10 @@
-import { type SessionClaims, sessionClaimsSchema } from "../claims";
+import type { SessionClaims } from "../claims";
+import { defaultClaimsSchema } from "./claims-schema";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The claims {@link sessionClaimsSchema} declares, in its order (zod's output order). */
-const KNOWN: ReadonlySet<string> = new Set(Object.keys(sessionClaimsSchema.shape));
+/** The claims the default schema declares, in its order (zod's output order). */
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(defaultClaimsSchema.shape));
 
 const isDate = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
@@ -16,8 +17,8 @@ function strings(v: unknown): string[] | undefined {
 }
 
 /**
- * The parse of {@link sessionClaimsSchema} for the common case, without zod: returns exactly
- * what `sessionClaimsSchema.parse(claims)` returns (a fresh object, the declared claims in the
+ * The parse of the default claims schema (`sessionClaimsSchema`) for the common case, without zod: returns exactly
+ * what the schema's parse returns (a fresh object, the declared claims in the
  * schema's order, fresh arrays) when the claims carry only declared members and every one fits;
  * `undefined` otherwise, and the caller runs zod, which stays the source of truth (its verdict,
  * its issues, unknown members). A property test holds this to zod's output.

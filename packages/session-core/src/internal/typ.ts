@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/v4/mini";
 import { SESSION_TOKEN_TYPE } from "../constants";
 
 /**
@@ -11,16 +11,20 @@ export const ACCEPTABLE_TYPES: readonly ["xshl-session+jwt", "JWT"] = [SESSION_T
 export type AcceptableType = (typeof ACCEPTABLE_TYPES)[number];
 
 /** zod schema of `acceptedTypes`: a subset of {@link ACCEPTABLE_TYPES} that keeps ours; deduplicated. */
-export const acceptedTypesSchema: z.ZodType<AcceptableType[], AcceptableType[]> = z
-	.array(
-		z.enum(ACCEPTABLE_TYPES, {
-			message: `expected "${SESSION_TOKEN_TYPE}" or "JWT" (the Python original's typ)`,
-		}),
-	)
-	.refine((list) => list.includes(SESSION_TOKEN_TYPE), {
-		message: `must include "${SESSION_TOKEN_TYPE}" (the option only adds the Python original's "JWT")`,
-	})
-	.transform((list): AcceptableType[] => [...new Set(list)]);
+export const acceptedTypesSchema: z.ZodMiniType<AcceptableType[], AcceptableType[]> = z.pipe(
+	z
+		.array(
+			z.enum(ACCEPTABLE_TYPES, {
+				message: `expected "${SESSION_TOKEN_TYPE}" or "JWT" (the Python original's typ)`,
+			}),
+		)
+		.check(
+			z.refine((list) => list.includes(SESSION_TOKEN_TYPE), {
+				message: `must include "${SESSION_TOKEN_TYPE}" (the option only adds the Python original's "JWT")`,
+			}),
+		),
+	z.transform((list: AcceptableType[]): AcceptableType[] => [...new Set(list)]),
+);
 
 /** RFC 7515 §4.1.9 `typ` comparison, exactly as jose's: case-insensitive, `application/` implied. */
 export function normalizeTyp(value: string): string {

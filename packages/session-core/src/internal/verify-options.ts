@@ -1,7 +1,6 @@
 import type { Trace } from "@xshl/trace";
 import { sessionId } from "@xshl/trace";
-import * as z from "zod";
-import { sessionClaimsSchema } from "../claims";
+import * as z from "zod/v4/mini";
 import type { SessionKeySet } from "../config";
 import {
 	DEFAULT_LEEWAY_MS,
@@ -13,9 +12,10 @@ import {
 	SIGNING_ALGORITHMS,
 } from "../constants";
 import type { SessionClaimsSchemaLike } from "../verify";
+import { defaultClaimsSchema } from "./claims-schema";
 import type { RevocationSource } from "./revocation-check";
 import { acceptedTypesSchema, normalizeTyp } from "./typ";
-import { configError } from "./zod";
+import { configError, customIssues, type IssueList, PARSE } from "./zod";
 
 /** The claims every session token must carry (jose's `requiredClaims`, catalog CLM-04). */
 export const REQUIRED_CLAIMS: readonly string[] = [
@@ -32,6 +32,8 @@ export const REQUIRED_CLAIMS: readonly string[] = [
 const ASYMMETRIC: readonly string[] = SIGNING_ALGORITHMS;
 const ALLOWED = new Set<string>([...SIGNING_ALGORITHMS, ...HMAC_ALGORITHMS]);
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 /** zod schema of the verify options (see `VerifySessionOptions` in `verify.ts`). */
 const verifyOptionsSchema = z.object({
 	keys: z.custom<SessionKeySet>(
@@ -44,65 +46,72 @@ const verifyOptionsSchema = z.object({
 			typeof (v as SessionKeySet).algorithms === "function",
 		{ message: "expected a key set with a non-empty name, resolver and algorithms()" },
 	),
-	trace: z
-		.custom<Trace>(
+	trace: z.optional(
+		z.custom<Trace>(
 			(v) => v !== null && typeof v === "object" && typeof (v as Trace).validate === "function",
 			{ message: "expected a Trace from @xshl/trace" },
-		)
-		.optional(),
-	sid: z.string().min(1).optional(),
-	version: z.int().default(DEFAULT_SESSION_VERSION),
-	audience: z.array(z.string().min(1)).min(1).optional(),
-	issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-	acceptedTypes: acceptedTypesSchema.optional(),
-	algorithms: z
-		.array(
-			z.string().refine((alg) => ALLOWED.has(alg), { message: "not an allowed JWS algorithm" }),
-		)
-		.min(1)
-		.optional(),
-	leewayMs: z.int().min(0).max(60_000).default(DEFAULT_LEEWAY_MS),
-	maxTokenAgeMs: z.int().positive().max(86_400_000).default(MAX_SESSION_EXPIRES_MS),
-	maxTokenBytes: z
-		.int()
-		.positive()
-		.max(1024 * 1024)
-		.default(DEFAULT_MAX_TOKEN_BYTES),
-	requireAuthTime: z.boolean().default(false),
-	now: z
-		.custom<() => number>((v) => typeof v === "function", { message: "now must be a function" })
-		.optional(),
-	schema: z
-		.custom<SessionClaimsSchemaLike>(
+		),
+	),
+	sid: z.optional(nonEmpty()),
+	version: z._default(z.int(), DEFAULT_SESSION_VERSION),
+	audience: z.optional(z.array(nonEmpty()).check(z.minLength(1))),
+	issuer: z.optional(z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))])),
+	acceptedTypes: z.optional(acceptedTypesSchema),
+	algorithms: z.optional(
+		z
+			.array(
+				z
+					.string()
+					.check(z.refine((alg) => ALLOWED.has(alg), { message: "not an allowed JWS algorithm" })),
+			)
+			.check(z.minLength(1)),
+	),
+	leewayMs: z._default(z.int().check(z.minimum(0), z.maximum(60_000)), DEFAULT_LEEWAY_MS),
+	maxTokenAgeMs: z._default(
+		z.int().check(z.positive(), z.maximum(86_400_000)),
+		MAX_SESSION_EXPIRES_MS,
+	),
+	maxTokenBytes: z._default(
+		z.int().check(z.positive(), z.maximum(1024 * 1024)),
+		DEFAULT_MAX_TOKEN_BYTES,
+	),
+	requireAuthTime: z._default(z.boolean(), false),
+	now: z.optional(
+		z.custom<() => number>((v) => typeof v === "function", { message: "now must be a function" }),
+	),
+	schema: z.optional(
+		z.custom<SessionClaimsSchemaLike>(
 			(v) =>
-				v !== null && typeof v === "object" && typeof (v as z.ZodType).safeParse === "function",
+				v !== null &&
+				typeof v === "object" &&
+				typeof (v as { safeParse?: unknown }).safeParse === "function",
 			{ message: "expected a zod schema" },
-		)
-		.optional(),
-	hmacSecret: z
-		.custom<Uint8Array | CryptoKey>(
+		),
+	),
+	hmacSecret: z.optional(
+		z.custom<Uint8Array | CryptoKey>(
 			(v) =>
 				(v instanceof Uint8Array && v.length >= 32) ||
 				(typeof CryptoKey !== "undefined" && v instanceof CryptoKey && v.type === "secret"),
 			{ message: "expected a secret of at least 32 bytes or a secret CryptoKey" },
-		)
-		.optional(),
-	cache: z
-		.strictObject({
-			maxEntries: z.int().positive().max(100_000),
-			maxAgeMs: z.int().positive().max(86_400_000).optional(),
-		})
-		.optional(),
-	engine: z.enum(["auto", "jose"]).default("auto"),
-	revocations: z
-		.custom<RevocationSource>(
+		),
+	),
+	cache: z.optional(
+		z.strictObject({
+			maxEntries: z.int().check(z.positive(), z.maximum(100_000)),
+			maxAgeMs: z.optional(z.int().check(z.positive(), z.maximum(86_400_000))),
+		}),
+	),
+	engine: z._default(z.enum(["auto", "jose"]), "auto"),
+	revocations: z.optional(
+		z.custom<RevocationSource>(
 			(v) =>
 				v !== null &&
 				typeof v === "object" &&
 				typeof (v as RevocationSource).isRevoked === "function",
 			{ message: "expected an object with isRevoked(claims)" },
-		)
-		.optional(),
+		),
+	),
 });
 
 /** Verify options checked once: what every engine and check reads on the hot path. */
@@ -152,7 +161,7 @@ export interface CompiledVerifyOptions {
 export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 	const renamed = renamedOptions(options);
 	if (renamed !== undefined) throw configError("verify options", renamed);
-	const parsed = verifyOptionsSchema.safeParse(options);
+	const parsed = verifyOptionsSchema.safeParse(options, PARSE);
 	if (!parsed.success) throw configError("verify options", parsed.error);
 	const o = parsed.data;
 	const hmacSecret = o.hmacSecret;
@@ -162,14 +171,7 @@ export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 	if (o.algorithms !== undefined && fixedAlgorithms?.length !== o.algorithms.length) {
 		throw configError(
 			"verify options",
-			new z.ZodError([
-				{
-					code: "custom",
-					path: ["algorithms"],
-					message: "HS* algorithms need hmacSecret",
-					input: o.algorithms,
-				},
-			]),
+			customIssues("algorithms", "HS* algorithms need hmacSecret"),
 		);
 	}
 	// one accepted typ (the default): jose checks it; more (the opt-in Python original's "JWT"):
@@ -181,7 +183,7 @@ export function compileVerifyOptions(options: unknown): CompiledVerifyOptions {
 		trace: o.trace,
 		fixedSid: o.sid,
 		sid: o.sid ?? (o.trace === undefined ? undefined : sessionId(o.keys.name, o.trace)),
-		schema: (o.schema ?? sessionClaimsSchema) as SessionClaimsSchemaLike,
+		schema: (o.schema ?? defaultClaimsSchema) as SessionClaimsSchemaLike,
 		version: o.version,
 		maxTokenBytes: o.maxTokenBytes,
 		hmacSecret,
@@ -245,13 +247,11 @@ const RENAMED: Readonly<Record<string, string>> = {
 	maxTokenAge: "renamed to maxTokenAgeMs, in milliseconds (120 s is 120000)",
 };
 
-function renamedOptions(options: unknown): z.ZodError | undefined {
+function renamedOptions(options: unknown): IssueList | undefined {
 	if (options === null || typeof options !== "object") return undefined;
-	const issues: z.core.$ZodIssue[] = [];
+	const issues: { path: string[]; message: string }[] = [];
 	for (const name in RENAMED) {
-		if (Object.hasOwn(options, name)) {
-			issues.push({ code: "custom", path: [name], message: RENAMED[name] ?? "", input: undefined });
-		}
+		if (Object.hasOwn(options, name)) issues.push({ path: [name], message: RENAMED[name] ?? "" });
 	}
-	return issues.length === 0 ? undefined : new z.ZodError(issues);
+	return issues.length === 0 ? undefined : { issues };
 }
