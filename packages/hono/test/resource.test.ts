@@ -1,13 +1,20 @@
 import { HttpConfigError } from "@xshl/http";
 import { RevocationFeedClient } from "@xshl/keys/revocations";
 import { MemoryStore } from "@xshl/session-store";
-import { createRevocationFeed } from "@xshl/session-store/feed";
 import { Hono } from "hono";
-import { CompactSign } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { xshl as xshlIssuer } from "../src/index";
 import { type XshlEnv, xshl } from "../src/resource";
-import { ISSUER, issuerOptions, listen, loginVia, page, ring, UA } from "./helpers/index";
+import {
+	ISSUER,
+	issuerOptions,
+	listen,
+	loginVia,
+	page,
+	revocationFeed,
+	ring,
+	UA,
+} from "./helpers/index";
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -15,21 +22,11 @@ afterEach(async () => {
 });
 
 const REVOKED = { error: { code: "ERR_SESSION_REVOKED", message: "the token has been revoked" } };
-const enc = new TextEncoder();
 
 /** An issuer (routes and its revocation feed) on a real server; counts the feed's requests. */
 async function issuerWithFeed(feedStatus?: () => number | undefined) {
 	const store = new MemoryStore();
-	const feed = createRevocationFeed({
-		store,
-		accessTokenTtlMs: 120_000,
-		sign: (payload, typ) => {
-			const { privateKey, header } = ring.signingKey();
-			return new CompactSign(enc.encode(JSON.stringify(payload)))
-				.setProtectedHeader({ ...header, typ })
-				.sign(privateKey);
-		},
-	});
+	const feed = revocationFeed(store);
 	const auth = xshlIssuer(issuerOptions({ store }));
 	let feedRequests = 0;
 	const app = new Hono()

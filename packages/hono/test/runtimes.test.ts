@@ -4,16 +4,20 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MemoryStore } from "@xshl/session-store";
 import { build } from "esbuild";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xshl } from "../src/index";
-import { ISSUER, issuerOptions, listen, loginVia, UA } from "./helpers/index";
+import { ISSUER, issuerOptions, listen, loginVia, page, revocationFeed, UA } from "./helpers/index";
 
-// Issue 16 §4: the Hono resource server, bundled by esbuild as a user deploys it (the built
-// dist of @xshl/hono, @xshl/http and @xshl/keys), runs in workerd, Bun, Deno and Node and
-// verifies tokens of an issuer whose JWKS is served here on port 0; a token whose lifetime
-// ended (issued by an issuer whose clock is 10 minutes behind) is refused there.
+// Issue 16 §4: the README's Worker (examples/worker.ts: @xshl/hono/resource following the
+// issuer's JWKS and revocation feed), bundled by esbuild as a user deploys it (the built dist of
+// @xshl/hono, @xshl/http and @xshl/keys), runs in workerd, Bun, Deno and Node against an issuer
+// served here on port 0: three cold requests verify, a token whose lifetime ended (issued by an
+// issuer whose clock is 10 minutes behind) and another client are refused, and after the user
+// logs out everywhere the token is refused with ERR_SESSION_REVOKED (the feed refreshed by
+// requests, `revocationsRefreshMs`).
 
 const pkgDir = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => join(pkgDir, "node_modules", ".bin", name);
@@ -22,16 +26,20 @@ const entry = (name: string) => join(pkgDir, "test", "runtimes", name);
 
 let work = "";
 let jwks: { base: string; close: () => Promise<void> };
-let valid: { token: string; cookie: string };
+let issuerApp: Hono;
 let expired: { token: string; cookie: string };
+let closeFeed = () => {};
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
 	work = mkdtempSync(join(tmpdir(), "xshl-hono-runtimes-"));
-	const issuer = xshl(issuerOptions());
-	const issuerApp = new Hono().route("/", issuer.routes);
+	const store = new MemoryStore();
+	const feed = revocationFeed(store);
+	closeFeed = () => feed.close();
+	issuerApp = new Hono()
+		.get("/.well-known/xshl-revocations", (c) => feed.handle(c.req.raw))
+		.route("/", xshl(issuerOptions({ store })).routes);
 	jwks = await listen(issuerApp);
-	valid = await loginVia(issuerApp);
 	const late = new Hono().route(
 		"/",
 		xshl(issuerOptions({ now: () => Date.now() - 600_000 })).routes,
@@ -42,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
 	await jwks?.close();
+	closeFeed();
 	if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -170,10 +179,14 @@ const RUNTIMES: { name: string; start(env: Record<string, string>): Promise<stri
 
 describe("the Hono resource server on real runtimes", () => {
 	for (const runtime of RUNTIMES) {
-		it(`${runtime.name}: three cold concurrent requests verify; an expired token and another client are refused`, async () => {
+		it(`${runtime.name}: three cold concurrent requests verify; an expired token and another client are refused; logout everywhere is refused`, async () => {
+			const user = `user-${runtime.name}`;
+			const valid = await loginVia(issuerApp, user);
 			const base = await runtime.start({
-				JWKS_URL: `${jwks.base}/.well-known/jwks.json`,
+				ISSUER_URL: jwks.base,
 				ISSUER,
+				AUDIENCE: "api",
+				KEYSET_NAME: "xshl",
 			});
 			const headers = {
 				authorization: `Bearer ${valid.token}`,
@@ -183,9 +196,9 @@ describe("the Hono resource server on real runtimes", () => {
 			const cold = await Promise.all([1, 2, 3].map(() => fetch(`${base}/orders`, { headers })));
 			expect(cold.map((r) => r.status)).toEqual([200, 200, 200]);
 			expect(await Promise.all(cold.map((r) => r.json()))).toEqual([
-				{ sub: "alice" },
-				{ sub: "alice" },
-				{ sub: "alice" },
+				{ sub: user },
+				{ sub: user },
+				{ sub: user },
 			]);
 			const late = await fetch(`${base}/orders`, {
 				headers: {
@@ -208,6 +221,24 @@ describe("the Hono resource server on real runtimes", () => {
 			expect(((await other.json()) as { error: { code: string } }).error.code).toBe(
 				"ERR_HTTP_TRACE_MISMATCH",
 			);
+
+			const all = await issuerApp.request("/auth/logout-all", {
+				method: "POST",
+				headers: { ...page, authorization: `Bearer ${valid.token}`, cookie: valid.cookie },
+				body: "{}",
+			});
+			expect(all.status).toBe(200);
+			// the Worker refreshes the feed at most once a second, in the background of a request
+			let last: Response | undefined;
+			for (let i = 0; i < 60; i++) {
+				last = await fetch(`${base}/orders`, { headers });
+				if (last.status !== 200) break;
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			expect(last?.status).toBe(401);
+			expect(await last?.json()).toEqual({
+				error: { code: "ERR_SESSION_REVOKED", message: "the token has been revoked" },
+			});
 		}, 60_000);
 	}
 });

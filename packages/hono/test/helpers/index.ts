@@ -1,6 +1,8 @@
 import { serve } from "@hono/node-server";
 import { KeyRing } from "@xshl/keys/ring";
 import { MemoryStore } from "@xshl/session-store";
+import { createRevocationFeed, type RevocationFeed } from "@xshl/session-store/feed";
+import { CompactSign } from "jose";
 import { expect } from "vitest";
 import type { XshlIssuerOptions } from "../../src/index";
 
@@ -59,5 +61,21 @@ export async function listen(app: { fetch: Parameters<typeof serve>[0]["fetch"] 
 				close: () => new Promise<void>((r) => server.close(() => r())),
 			});
 		});
+	});
+}
+
+const enc = new TextEncoder();
+
+/** The issuer's revocation feed of a store, signed with the test ring (serve `feed.handle`). */
+export function revocationFeed(store: MemoryStore): RevocationFeed {
+	return createRevocationFeed({
+		store,
+		accessTokenTtlMs: 120_000,
+		sign: (payload, typ) => {
+			const { privateKey, header } = ring.signingKey();
+			return new CompactSign(enc.encode(JSON.stringify(payload)))
+				.setProtectedHeader({ ...header, typ })
+				.sign(privateKey);
+		},
 	});
 }
