@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { toWebRequest, type XshlOptions, xshl } from "@xshl/fastify";
 import { createMemoryRateLimiter, defineTraceRecipe, WEB_TRACE_RECIPE } from "@xshl/http";
 import type { KeyRing } from "@xshl/keys/ring";
@@ -47,7 +49,7 @@ export interface AppDeps {
 	 */
 	revocations?: DemoRevocations;
 	/** Issuer mode: the feed published at `/.well-known/xshl-revocations` (`feed.ts`). */
-	revocationFeed?: { handle(request: Request): Promise<Response> };
+	revocationFeed?: { handle(request: Request): Promise<Response>; close?(): void };
 	/** Issuer mode: the current key ring (another instance may replace it). */
 	ring?: () => KeyRing;
 	/** The raw store the issuer routes use (the `store` port wraps it). */
@@ -342,10 +344,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 				const res = await revocationFeed.handle(toWebRequest(req));
 				reply.code(res.status);
 				res.headers.forEach((value, name) => void reply.header(name, value));
+				// `Accept: text/event-stream`: the feed's Server-Sent Events stream, passed through; its
+				// socket is not kept alive after it (a server closing would wait for the idle socket)
+				if (res.body !== null && /^text\/event-stream/.test(res.headers.get("content-type") ?? ""))
+					return reply
+						.header("connection", "close")
+						.send(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>));
 				return reply.send(
 					req.method === "HEAD" || res.body === null ? undefined : await res.text(),
 				);
 			},
+		});
+		// end the event streams first, or closing would wait for their clients
+		app.addHook("preClose", (done) => {
+			revocationFeed.close?.();
+			done();
 		});
 	} else {
 		app.get(FEED_PATH, async () => {

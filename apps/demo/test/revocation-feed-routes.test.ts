@@ -191,6 +191,62 @@ describe("GET /.well-known/xshl-revocations (issuer)", () => {
 	});
 });
 
+describe("Server-Sent Events on the issuer", () => {
+	it("streams the document, then each change; closing the app ends the stream", async () => {
+		const t = await makeApp({ LOG_LEVEL: "silent" });
+		const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+		let closed = false;
+		try {
+			const res = await fetch(`${url}/.well-known/xshl-revocations`, {
+				headers: { accept: "text/event-stream" },
+			});
+			expect(res.status).toBe(200);
+			expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+			const reader = res.body!.getReader();
+			const dec = new TextDecoder();
+			let text = "";
+			const nextEvent = async (): Promise<{ id: number; data: string }> => {
+				for (;;) {
+					const m = /id: (\d+)\nevent: feed\ndata: ([^\n]+)\n\n/.exec(text);
+					if (m) {
+						text = text.slice(m.index + m[0].length);
+						return { id: Number(m[1]), data: m[2]! };
+					}
+					const { value, done } = await reader.read();
+					if (done) throw new Error("stream ended");
+					text += dec.decode(value, { stream: true });
+				}
+			};
+			const first = await nextEvent();
+			expect(decodeProtectedHeader(first.data).typ).toBe("xshl-revocations+jwt");
+			const alice = new Client(t.app);
+			await alice.login("alice");
+			await alice.post("/auth/logout-all", undefined, { authorization: `Bearer ${alice.token}` });
+			const second = await nextEvent();
+			expect(second.id).toBeGreaterThan(first.id);
+			const payload = JSON.parse(
+				Buffer.from(second.data.split(".")[1]!, "base64url").toString(),
+			) as FeedDoc;
+			expect(payload.since).toBe(first.id);
+			expect(Object.keys(payload.users)).toHaveLength(1);
+
+			await t.app.close();
+			closed = true;
+			let ended = false;
+			for (;;) {
+				const { done } = await reader.read();
+				if (done) {
+					ended = true;
+					break;
+				}
+			}
+			expect(ended).toBe(true);
+		} finally {
+			if (!closed) await t.app.close();
+		}
+	});
+});
+
 describe("resource-server mode", () => {
 	it("has no feed of its own", async () => {
 		const issuer = await issuerApp();
