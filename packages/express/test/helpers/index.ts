@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { KeyRing } from "@xshl/keys/ring";
 import { MemoryStore } from "@xshl/session-store";
+import { createRevocationFeed, type RevocationFeed } from "@xshl/session-store/feed";
 import type { Express } from "express";
+import { CompactSign } from "jose";
 import { expect } from "vitest";
 import type { XshlIssuerOptions } from "../../src/index";
 
@@ -63,4 +65,20 @@ export async function loginVia(base: string, username = "alice") {
 	expect(res.status).toBe(200);
 	const token = ((await res.clone().json()) as { access_token: string }).access_token;
 	return { token, cookie: cookieOf(res), res };
+}
+
+const enc = new TextEncoder();
+
+/** The issuer's revocation feed of a store, signed with the test ring (serve `feed.handle`). */
+export function revocationFeed(store: MemoryStore): RevocationFeed {
+	return createRevocationFeed({
+		store,
+		accessTokenTtlMs: 120_000,
+		sign: (payload, typ) => {
+			const { privateKey, header } = ring.signingKey();
+			return new CompactSign(enc.encode(JSON.stringify(payload)))
+				.setProtectedHeader({ ...header, typ })
+				.sign(privateKey);
+		},
+	});
 }
