@@ -139,6 +139,7 @@ const EnvSchema = z.object({
 	ISSUER_REVOCATIONS_URL: url("ISSUER_REVOCATIONS_URL", ["http:", "https:"]),
 	FEED_POLL_MS: int("FEED_POLL_MS", 1000, 100, 60_000),
 	FEED_MAX_STALE_MS: int("FEED_MAX_STALE_MS", 60_000, 200, 900_000),
+	FEED_PUSH: bool("FEED_PUSH", false),
 	FEED_POLICY: z
 		.enum(["fail-closed", "fail-open"], { error: "FEED_POLICY must be fail-closed or fail-open" })
 		.optional()
@@ -258,6 +259,11 @@ export interface DemoConfig {
 	feedMaxStaleMs: number;
 	/** What a stale or never-loaded feed means (`FEED_POLICY`): refuse every token, or keep going. */
 	feedPolicy: "fail-closed" | "fail-open";
+	/**
+	 * Resource-server mode: also follow the feed's Server-Sent Events stream for sub-second
+	 * delivery, polling while it is down (`FEED_PUSH`, default false).
+	 */
+	feedPush: boolean;
 	cookieSecure: boolean;
 	traceIp: boolean;
 	/** Proxies trusted for `X-Forwarded-For`: a hop count or their addresses/CIDRs; `false` = none. */
@@ -328,6 +334,11 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 			`FEED_MAX_STALE_MS must be at most the access-token lifetime (ACCESS_TOKEN_TTL = ${e.ACCESS_TOKEN_TTL} s)`,
 		);
 	}
+	if (e.FEED_PUSH && e.FEED_MAX_STALE_MS < 20_000) {
+		issues.push(
+			"FEED_MAX_STALE_MS must be at least 20000 with FEED_PUSH (the stream's heartbeats come 15 s apart)",
+		);
+	}
 	if (e.FEED_MAX_STALE_MS <= e.FEED_POLL_MS) {
 		issues.push("FEED_MAX_STALE_MS must be greater than FEED_POLL_MS");
 	}
@@ -370,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined>): DemoConfig 
 		feedPollMs: e.FEED_POLL_MS,
 		feedMaxStaleMs: e.FEED_MAX_STALE_MS,
 		feedPolicy: e.FEED_POLICY,
+		feedPush: e.FEED_PUSH,
 		cookieSecure: e.COOKIE_SECURE,
 		traceIp: e.TRACE_IP,
 		trustProxy: e.TRUST_PROXY,

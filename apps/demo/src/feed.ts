@@ -230,7 +230,12 @@ export async function createIssuerFeed(
  */
 export async function followIssuerFeed(config: DemoConfig, keys: KeySet): Promise<DemoRevocations> {
 	const url = config.issuerRevocationsUrl!;
-	const client = new RevocationFeedClient({ url, keys, ...clientOptions(config) });
+	const client = new RevocationFeedClient({
+		url,
+		keys,
+		...clientOptions(config),
+		...(config.feedPush ? { push: true } : {}),
+	});
 	await client.load().catch(() => {});
 	return withStatus(client, "resource", url);
 }

@@ -269,11 +269,59 @@ describe("resource-server mode", () => {
 	});
 });
 
+describe("FEED_PUSH (resource server)", () => {
+	it("follows the event stream: a logout everywhere is refused without waiting for a poll", async () => {
+		const issuer = await issuerApp();
+		const url = await issuer.app.listen({ host: "127.0.0.1", port: 0 });
+		const rs = await makeApp({
+			LOG_LEVEL: "silent",
+			ISSUER_JWKS_URL: `${url}/.well-known/jwks.json`,
+			FEED_PUSH: "true",
+			// polls are 60 s apart: only the stream can bring the change in time
+			FEED_POLL_MS: "60000",
+			FEED_MAX_STALE_MS: "90000",
+		});
+		apps.push(rs);
+		const streamOpen = async () =>
+			((await rs.app.inject("/api/feed-status")).json() as FeedStatus).health.push === "open";
+		const deadline = Date.now() + 5000;
+		while (!(await streamOpen()) && Date.now() < deadline)
+			await new Promise((done) => setTimeout(done, 50));
+		expect(await streamOpen()).toBe(true);
+
+		const alice = new Client(issuer.app);
+		await alice.login("alice");
+		const headers = {
+			authorization: `Bearer ${alice.token}`,
+			"user-agent": UA,
+			cookie: alice.cookieHeader(),
+		};
+		expect((await rs.app.inject({ url: "/api/me", headers })).statusCode).toBe(200);
+		await alice.post("/auth/logout-all", undefined, { authorization: `Bearer ${alice.token}` });
+		let res = await rs.app.inject({ url: "/api/me", headers });
+		const until = Date.now() + 3000;
+		while (res.statusCode === 200 && Date.now() < until) {
+			await new Promise((done) => setTimeout(done, 20));
+			res = await rs.app.inject({ url: "/api/me", headers });
+		}
+		expect(res.statusCode).toBe(401);
+		expect(errorOf(res).code).toBe("ERR_SESSION_REVOKED");
+		const status = (await rs.app.inject("/api/feed-status")).json() as FeedStatus;
+		expect(status.lastRevocation).not.toBeNull();
+		expect(status.health.push).toBe("open");
+	});
+});
+
 describe("FEED_* configuration", () => {
 	const base = { ISSUER: ISSUER_ID };
 	it("defaults: poll 1 s, fail-closed after 60 s", () => {
 		const c = loadConfig(base);
-		expect([c.feedPollMs, c.feedPolicy, c.feedMaxStaleMs]).toEqual([1000, "fail-closed", 60_000]);
+		expect([c.feedPollMs, c.feedPolicy, c.feedMaxStaleMs, c.feedPush]).toEqual([
+			1000,
+			"fail-closed",
+			60_000,
+			false,
+		]);
 		const r = loadConfig({
 			...base,
 			FEED_POLL_MS: "250",
@@ -297,6 +345,9 @@ describe("FEED_* configuration", () => {
 		]);
 		expect(issues({ FEED_MAX_STALE_MS: "130000" })).toEqual([
 			"FEED_MAX_STALE_MS must be at most the access-token lifetime (ACCESS_TOKEN_TTL = 120 s)",
+		]);
+		expect(issues({ FEED_PUSH: "true", FEED_MAX_STALE_MS: "5000" })).toEqual([
+			"FEED_MAX_STALE_MS must be at least 20000 with FEED_PUSH (the stream's heartbeats come 15 s apart)",
 		]);
 		expect(issues({ FEED_MAX_STALE_MS: "1000", FEED_POLL_MS: "1000" })).toEqual([
 			"FEED_MAX_STALE_MS must be greater than FEED_POLL_MS",
