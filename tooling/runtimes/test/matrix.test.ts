@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +8,7 @@ import { KeyRing } from "@xshl/keys/ring";
 import { EdgeRuntime, runServer } from "edge-runtime";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWorkerd, workerdBinary } from "./helpers/workerd";
 
 // Issue 12 §5: one real round trip per web package per runtime, each cell a test. Node and Bun
 // import the packages from node_modules (their dist, as installed); Deno, workerd and
@@ -18,8 +18,6 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const pkgDir = join(here, "..");
 const bin = (name: string) => join(pkgDir, "node_modules", ".bin", name);
 const src = (name: string) => join(pkgDir, "src", name);
-// the binary itself, not node_modules/.bin's shell wrapper (killing that leaves workerd running)
-const workerdBinary = join(pkgDir, "node_modules", "workerd", "bin", "workerd");
 
 type Outcome =
 	| { ok: true; value: unknown }
@@ -167,15 +165,6 @@ async function bundle(
 	return outfile;
 }
 
-async function freePort(): Promise<number> {
-	const server = createNetServer();
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const address = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	if (!address || typeof address === "string") throw new Error("no port");
-	return address.port;
-}
-
 /** POSTs the input to `/run/<pkg>`: keys three times at once (a cold start), the others once. */
 async function overHttp(
 	runtime: string,
@@ -199,23 +188,6 @@ async function overHttp(
 		);
 	}
 	return results;
-}
-
-async function waitFor(
-	url: string,
-	child: { exitCode: number | null },
-	log: () => string,
-): Promise<void> {
-	for (let i = 0; i < 300; i++) {
-		if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${log()}`);
-		try {
-			await fetch(url, { method: "HEAD" });
-			return;
-		} catch {
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	}
-	throw new Error(`workerd did not listen on ${url}: ${log()}`);
 }
 
 const inputFor = (runtime: string): Input => ({
@@ -284,49 +256,12 @@ const runtimes: Runtime[] = [
 				format: "esm",
 				conditions: ["workerd", "worker"],
 			});
-			const port = await freePort();
-			writeFileSync(
-				join(work, "config.capnp"),
-				`using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "net", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
-  compatibilityDate = "2026-11-01",
-  globalOutbound = "net",
-);
-`,
-			);
-			const child = spawn(workerdBinary, ["serve", join(work, "config.capnp")], {
-				cwd: work,
-				stdio: ["ignore", "pipe", "pipe"],
-			});
-			let log = "";
-			child.stdout.on("data", (d) => {
-				log += d;
-			});
-			child.stderr.on("data", (d) => {
-				log += d;
-			});
-			cleanups.push(
-				() =>
-					new Promise<void>((resolve) => {
-						if (child.exitCode !== null || child.signalCode !== null) return resolve();
-						child.on("exit", () => resolve());
-						child.kill("SIGKILL");
-					}),
-			);
-			const url = `http://127.0.0.1:${port}`;
+			const workerd = await startWorkerd(work, "worker.mjs", {});
+			cleanups.push(workerd.stop);
 			versions[this.name] = (await exec(workerdBinary, ["--version"], ""))
 				.trim()
 				.replace(/^workerd /, "");
-			await waitFor(url, child, () => log);
-			return overHttp(this.name, url, WEB);
+			return overHttp(this.name, workerd.url, WEB);
 		},
 	},
 	{

@@ -4,8 +4,8 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// the binary itself, not node_modules/.bin's shell wrapper (killing that leaves workerd running)
-const workerdBinary = fileURLToPath(
+/** The binary itself, not node_modules/.bin's shell wrapper (killing that leaves workerd running). */
+export const workerdBinary: string = fileURLToPath(
 	new URL("../../node_modules/workerd/bin/workerd", import.meta.url),
 );
 
