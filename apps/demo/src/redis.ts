@@ -4,11 +4,13 @@
  * README requires). The first instance generates the ring and stores its private export under
  * `<prefix>:keyring` (SET NX); the others import it. A rotation writes the new export; other
  * instances pick it up within `RING_POLL_MS` (the new active key was pre-published as `next`,
- * so their verification never lags). On a Cluster every ring write waits for one replica
- * (`WAIT`), so a ring a primary acknowledged survives that primary's failover.
+ * so their verification never lags). On a Cluster every ring write waits up to 1 s for one
+ * replica (`WAIT`), so the ring survives its primary's failover; a write no replica
+ * acknowledged is logged.
  */
 import { KeyRing, type KeyRingOptions, type KeyRingSnapshot } from "@xshl/keys/ring";
 import type { SessionStore } from "@xshl/session-store";
+import { StoreUnavailableError } from "@xshl/session-store/errors";
 import { Cluster, type ClusterOptions, Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
@@ -112,24 +114,45 @@ export async function connectRedis(
 		if (!wrapper) throw new Error("RING_KEK is required to load the key ring from Redis");
 		return KeyRing.restore(JSON.parse(await wrapper.unwrap(stored)) as KeyRingSnapshot, options);
 	};
-	/** SET (NX), and on a Cluster WAIT for one replica on the same connection. */
+	/**
+	 * SET (NX), and on a Cluster WAIT for one replica on the same connection. A write no replica
+	 * acknowledged in time still counts (this instance already uses the new ring, and the others
+	 * load it from the primary): it is reported (`store: error`, source `ring`), since a failover
+	 * before the replica catches up would bring the previous ring back, and tokens signed with
+	 * the lost key would stop verifying until their clients refresh. A write that failed is
+	 * `ERR_STORE_UNAVAILABLE` (503).
+	 */
 	const write = async (text: string, nx: boolean): Promise<boolean> => {
-		if (!cluster)
-			return (await (nx ? client.set(ringKey, text, "NX") : client.set(ringKey, text))) === "OK";
-		const pipeline = client.pipeline();
-		if (nx) pipeline.set(ringKey, text, "NX");
-		else pipeline.set(ringKey, text);
-		const out = await pipeline.call("WAIT", 1, RING_WAIT_MS).exec();
-		const [set, wait] = out ?? [];
-		if (!set || !wait) throw new Error("ring write: connection closed");
-		if (set[0]) throw set[0];
-		if (wait[0]) throw wait[0];
-		// NX lost: nothing was written, the winner's write is what counts
-		if (set[1] !== "OK") return false;
-		if (Number(wait[1]) < 1) {
-			throw new Error(`ring write: no replica acknowledged within ${RING_WAIT_MS} ms`);
+		try {
+			if (!cluster)
+				return (await (nx ? client.set(ringKey, text, "NX") : client.set(ringKey, text))) === "OK";
+			const pipeline = client.pipeline();
+			if (nx) pipeline.set(ringKey, text, "NX");
+			else pipeline.set(ringKey, text);
+			const out = await pipeline.call("WAIT", 1, RING_WAIT_MS).exec();
+			const [set, wait] = out ?? [];
+			if (!set || !wait) throw new Error("Connection is closed.");
+			if (set[0]) throw set[0];
+			if (wait[0]) throw wait[0];
+			// NX lost: nothing was written, the winner's write is what counts
+			if (set[1] !== "OK") return false;
+			if (Number(wait[1]) < 1) {
+				report(
+					"ring",
+					new Error(
+						`the key ring was written on the primary but no replica acknowledged it within ${RING_WAIT_MS} ms`,
+					),
+				);
+			}
+			return true;
+		} catch (err) {
+			throw new StoreUnavailableError(
+				`the key ring could not be written (${(err as Error).message})`,
+				{
+					cause: err,
+				},
+			);
 		}
-		return true;
 	};
 	let timer: NodeJS.Timeout | undefined;
 	let lastText = "";
