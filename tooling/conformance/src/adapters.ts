@@ -8,6 +8,7 @@ import { serve } from "@hono/node-server";
 import { xshlErrorHandler as expressErrors, xshl as xshlExpress } from "@xshl/express";
 import { xshlErrorHandler as fastifyErrors, xshl as xshlFastify } from "@xshl/fastify";
 import { type XshlEnv, xshl as xshlHono } from "@xshl/hono";
+import { xshl as xshlHonoResource } from "@xshl/hono/resource";
 import type { AuthenticatorOptions, SessionServerOptions } from "@xshl/http";
 import express from "express";
 import { version as expressVersion } from "express/package.json";
@@ -83,6 +84,18 @@ const hono: Adapter = {
 	},
 };
 
+/** `@xshl/hono/resource` for the resource app (the issuer app is `@xshl/hono`'s). */
+const honoResource: Adapter = {
+	name: "hono/resource",
+	issuer: hono.issuer,
+	async resource(options) {
+		const auth = xshlHonoResource(options);
+		return serveHono(
+			new Hono<XshlEnv>().get("/orders", auth, (c) => c.json({ sub: c.var.session.sub })),
+		);
+	},
+};
+
 function serveExpress(app: express.Express): Promise<Served> {
 	return new Promise((resolve) => {
 		const server = app.listen(0, "127.0.0.1", () => {
@@ -127,7 +140,7 @@ const expressAdapter: Adapter = {
 	},
 };
 
-const ALL: readonly Adapter[] = [fastify, hono, expressAdapter];
+const ALL: readonly Adapter[] = [fastify, hono, honoResource, expressAdapter];
 const only = process.env.XSHL_CONFORMANCE_ADAPTERS?.split(",");
 
 /**
