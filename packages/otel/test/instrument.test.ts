@@ -190,6 +190,10 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		closers.push(() => keys.close());
 		const refreshes: number[] = [];
 		keys.on("refresh", (e) => refreshes.push(e.durationMs));
+		let finals = 0;
+		keys.on("refreshError", (e) => {
+			if (e.final) finals++;
+		});
 		const detach = instrument({ keySet: keys }, providers());
 		closers.push(detach);
 		await keys.load(); // 200
@@ -212,6 +216,14 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		await failed;
 		clock += 61_000; // past maxStaleMs: the set expires, lookups fail
 		await expect(keys.getKey({ kid })).rejects.toMatchObject({ code: "ERR_KEYS_UNAVAILABLE" });
+		// the expired lookup joins the failing refresh or makes one more, by microtask order
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(finals).toBeGreaterThanOrEqual(1);
+		const failure = [
+			{ "xshl.keys.attempts": 1, "error.type": "ERR_KEYS_HTTP_STATUS" },
+			2,
+			"ERR_KEYS_HTTP_STATUS",
+		];
 
 		const spans = named("xshl.keys.fetch");
 		const fetches = spans.map((s) => [s.attributes, s.status.code, s.status.message]);
@@ -226,11 +238,7 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 				0,
 				undefined,
 			],
-			[
-				{ "xshl.keys.attempts": 1, "error.type": "ERR_KEYS_HTTP_STATUS" },
-				2,
-				"ERR_KEYS_HTTP_STATUS",
-			],
+			...Array.from({ length: finals }, () => failure),
 		]);
 		const first = spans[0] as ReadableSpan;
 		expect(ms(first.endTime) - ms(first.startTime)).toBeCloseTo(refreshes[0] as number, 3);
@@ -244,7 +252,7 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		const sum = duration.points.reduce((a, p) => a + (histogram(p.value).sum ?? 0), 0);
 		expect(sum).toBeCloseTo(((refreshes[0] as number) + (refreshes[1] as number)) / 1000, 9);
 		expect(counts((await otel.points("xshl.keys.fetch.errors")).points)).toEqual([
-			[{ "error.type": "ERR_KEYS_HTTP_STATUS", "xshl.keys.final": true }, 1],
+			[{ "error.type": "ERR_KEYS_HTTP_STATUS", "xshl.keys.final": true }, finals],
 		]);
 		expect(counts((await otel.points("xshl.keys.stale")).points)).toEqual([[{}, 1]]);
 		expect(counts((await otel.points("xshl.keys.expired")).points)).toEqual([[{}, 1]]);
