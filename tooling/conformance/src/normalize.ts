@@ -16,6 +16,23 @@ const TOKEN_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * `expires_in` is `exp` minus the issuer's clock when it answered, so a second boundary passing
+ * between signing and answering (a busy machine) makes it one less than the lifetime: such an
+ * answer is read as the lifetime (`exp - iat`); any other value is kept, and the row fails.
+ */
+function lifetime(token: unknown, expiresIn: unknown): unknown {
+	if (typeof token !== "string" || typeof expiresIn !== "number") return expiresIn;
+	const payload = token.split(".")[1];
+	if (payload === undefined) return expiresIn;
+	const { exp, iat } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+		exp?: number;
+		iat?: number;
+	};
+	if (typeof exp !== "number" || typeof iat !== "number") return expiresIn;
+	return expiresIn === exp - iat - 1 ? exp - iat : expiresIn;
+}
+
+/**
  * Read an answer for comparison.
  *
  * @param res - the answer.
@@ -33,6 +50,7 @@ export async function normalize(res: Response): Promise<Normalized> {
 		}
 		if (body !== null && typeof body === "object" && !Array.isArray(body)) {
 			const o: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+			if ("expires_in" in o) o.expires_in = lifetime(o.access_token, o.expires_in);
 			for (const [k, v] of Object.entries(TOKEN_FIELDS))
 				if (typeof o[k] === "string" && o[k] !== "") o[k] = v;
 			body = o;
