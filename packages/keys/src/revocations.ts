@@ -146,6 +146,8 @@ interface State {
 	sids: Map<string, number>;
 	jtis: Map<string, number>;
 	users: Map<string, FeedUserEntry>;
+	/** When expired entries were last dropped (NumericDate seconds). */
+	sweptAt: number;
 }
 
 const enc = new TextEncoder();
@@ -187,6 +189,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	#streamTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #abort = new AbortController();
 	readonly #tags = new Map<string, string>();
+	#tagSalt = "";
 
 	/**
 	 * @param options - see {@link RevocationFeedClientOptions}.
@@ -291,12 +294,16 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	}
 
 	#tag(salt: string, sub: string): string {
-		const key = `${salt}\n${sub}`;
-		let tag = this.#tags.get(key);
+		// keyed by sub alone (no string built per call): the memo holds one salt's tags
+		if (salt !== this.#tagSalt) {
+			this.#tags.clear();
+			this.#tagSalt = salt;
+		}
+		let tag = this.#tags.get(sub);
 		if (tag === undefined) {
 			tag = base64url.encode(sha256(enc.encode(salt + sub)));
 			if (this.#tags.size >= 4096) this.#tags.delete(this.#tags.keys().next().value as string);
-			this.#tags.set(key, tag);
+			this.#tags.set(sub, tag);
 		}
 		return tag;
 	}
@@ -485,26 +492,43 @@ function count(s: State): number {
 	return s.sids.size + s.jtis.size + s.users.size;
 }
 
-/** The new state: a full document replaces, a delta on the state held adds; expired entries go. */
+/** Seconds between two sweeps of expired entries after deltas (a full document always sweeps). */
+const SWEEP_EVERY_SEC = 10;
+
+/**
+ * The new state: a full document replaces; a delta is added to the state held in place (one
+ * synchronous step, so `isRevoked` never sees half of it; no copy of 100 000 entries per
+ * poll). Expired entries go on a full document and at most every 10 s after deltas (an
+ * expired entry can only match tokens that have expired too).
+ */
 function apply(held: State | undefined, doc: FeedPayload, nowSec: number): State {
 	let next: State;
+	let sweep = true;
 	if (doc.since === undefined) {
-		next = { seq: doc.seq, salt: doc.salt, sids: doc.sids, jtis: doc.jtis, users: doc.users };
+		next = {
+			seq: doc.seq,
+			salt: doc.salt,
+			sids: doc.sids,
+			jtis: doc.jtis,
+			users: doc.users,
+			sweptAt: nowSec,
+		};
 	} else {
 		if (held === undefined || held.seq !== doc.since || held.salt !== doc.salt)
 			throw new KeysFeedInvalidError("feed delta does not continue the state held");
-		next = {
-			seq: doc.seq,
-			salt: held.salt,
-			sids: new Map([...held.sids, ...doc.sids]),
-			jtis: new Map([...held.jtis, ...doc.jtis]),
-			users: new Map(held.users),
-		};
+		next = held;
+		next.seq = doc.seq;
+		for (const [k, exp] of doc.sids) next.sids.set(k, exp);
+		for (const [k, exp] of doc.jtis) next.jtis.set(k, exp);
 		// a newer logout everywhere replaces the user's entry, as in the store
 		for (const [tag, entry] of doc.users) next.users.set(tag, entry);
+		sweep = nowSec - next.sweptAt >= SWEEP_EVERY_SEC;
 	}
-	for (const [k, exp] of next.sids) if (exp <= nowSec) next.sids.delete(k);
-	for (const [k, exp] of next.jtis) if (exp <= nowSec) next.jtis.delete(k);
-	for (const [k, [, exp]] of next.users) if (exp <= nowSec) next.users.delete(k);
+	if (sweep) {
+		next.sweptAt = nowSec;
+		for (const [k, exp] of next.sids) if (exp <= nowSec) next.sids.delete(k);
+		for (const [k, exp] of next.jtis) if (exp <= nowSec) next.jtis.delete(k);
+		for (const [k, [, exp]] of next.users) if (exp <= nowSec) next.users.delete(k);
+	}
 	return next;
 }

@@ -258,6 +258,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 	async function build(since: number | undefined): Promise<Signed> {
 		await pending;
 		const t = now();
+		if (since === undefined && full !== undefined) {
+			// the full document of this seq is signed already: no read of every entry
+			const head = await log.read(t, Number.MAX_SAFE_INTEGER);
+			if (head.seq === full.seq) return full.doc;
+		}
 		const r = await log.read(t, since);
 		lastSeq = r.seq;
 		if (since !== undefined && (since < r.baseSeq || since >= r.seq)) return build(undefined);

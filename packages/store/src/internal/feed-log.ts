@@ -147,6 +147,9 @@ export class MemoryFeedLog implements FeedLogLike {
 		nowMs: number,
 		since: number | undefined,
 	): Promise<{ seq: number; baseSeq: number; body: FeedBody }> {
+		// nothing was written after the current seq: no scan of every entry (a 304 poll)
+		if (since !== undefined && since >= this.seq)
+			return { seq: this.seq, baseSeq: this.baseSeq, body: { sids: {}, jtis: {}, users: {} } };
 		const body = this.body(Math.floor(nowMs / 1000), since);
 		return { seq: this.seq, baseSeq: this.baseSeq, body };
 	}
