@@ -2,7 +2,7 @@
 // Node's AsyncLocalStorage context manager, as the OTel Node SDK registers it): a request
 // span sees its `xshl.verify` and `xshl.store.<op>` children.
 
-import { context, trace } from "@opentelemetry/api";
+import { context, metrics, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { KeyRing } from "@xshl/keys/ring";
 import { createSessionVerifier, Trace } from "@xshl/session-core";
@@ -15,6 +15,8 @@ import { issue, NAME, SALT, UA } from "./helpers/tokens";
 let otel: Sdk | undefined;
 afterEach(async () => {
 	context.disable();
+	trace.disable();
+	metrics.disable();
 	await otel?.shutdown();
 });
 
@@ -54,5 +56,20 @@ describe("span parents", () => {
 		// the login ran outside the request: a root span
 		expect(parentOf("xshl.store.login")).toBeUndefined();
 		expect(trace.getActiveSpan()).toBeUndefined();
+	});
+
+	it("without options, instrument() reports through the global providers", async () => {
+		otel = sdk();
+		trace.setGlobalTracerProvider(otel.tracerProvider);
+		metrics.setGlobalMeterProvider(otel.meterProvider);
+		const store = new MemoryStore({ pepper: "context-test-pepper-0123456789abcdef" });
+		const detach = instrument({ store });
+		await store.login({ sub: "user-123", trace: "T" });
+		detach();
+		expect(otel.spans().map((s) => s.name)).toEqual(["xshl.store.login"]);
+		const calls = await otel.points("xshl.store.call.duration");
+		expect(calls.points.map((p) => p.attributes)).toEqual([
+			{ "xshl.store.operation": "login", "xshl.store.outcome": "ok" },
+		]);
 	});
 });
