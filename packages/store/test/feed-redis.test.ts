@@ -123,6 +123,50 @@ describe.skipIf(skip)("revocation feed: Redis log shared by issuer instances", (
 		feedB.close();
 	});
 
+	it("push: a stream on one instance carries the entries another instance wrote (pushSyncMs)", async () => {
+		const storeA = new MemoryStore();
+		const storeB = new MemoryStore();
+		const feedA = feedOn(storeA);
+		const feedB = feedOn(storeB, { pushSyncMs: 100 });
+		const res = await feedB.handle(
+			new Request("http://127.0.0.1/.well-known/xshl-revocations", {
+				headers: { accept: "text/event-stream" },
+			}),
+		);
+		expect(res.status).toBe(200);
+		const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+		const dec = new TextDecoder();
+		let text = "";
+		const nextEvent = async (): Promise<{ id: number; payload: Record<string, unknown> }> => {
+			for (;;) {
+				const end = text.indexOf("\n\n");
+				if (end !== -1) {
+					const block = text.slice(0, end);
+					text = text.slice(end + 2);
+					const id = /^id: (\d+)$/m.exec(block)?.[1];
+					const data = /^data: (.+)$/m.exec(block)?.[1];
+					if (id !== undefined && data !== undefined)
+						return { id: Number(id), payload: payloadOf(data) };
+					continue; // a heartbeat
+				}
+				text += dec.decode((await reader.read()).value);
+			}
+		};
+		const first = await nextEvent();
+		expect(first.payload.since).toBeUndefined();
+		await storeA.login({ sub: "frank", trace: "t", sid: "sid-f1" });
+		await storeA.revokeSession({ sub: "frank", sid: "sid-f1" });
+		const next = await nextEvent(); // written by A, found by B's sync
+		expect(next.payload.since).toBe(first.id);
+		expect(next.payload.sids).toEqual({ "sid-f1": expect.any(Number) });
+		expect(next.id).toBe(next.payload.seq);
+		expect(feedB.subscribers).toBe(1);
+		await reader.cancel();
+		expect(feedB.subscribers).toBe(0);
+		feedA.close();
+		feedB.close();
+	});
+
 	it("a log write that fails (Redis gone) is reported as an error event", async () => {
 		const gone = connect(DB);
 		await gone.ping();
