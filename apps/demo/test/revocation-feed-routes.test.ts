@@ -269,6 +269,48 @@ describe("resource-server mode", () => {
 	});
 });
 
+describe("the feed down when a resource server starts", () => {
+	it("fail-closed refuses every token until the first load; fail-open accepts", async () => {
+		const issuer = await issuerApp();
+		const url = await issuer.app.listen({ host: "127.0.0.1", port: 0 });
+		// a port with nothing listening: the feed is down, the JWKS is up
+		const gone = await makeApp({ LOG_LEVEL: "silent" });
+		const deadUrl = await gone.app.listen({ host: "127.0.0.1", port: 0 });
+		await gone.app.close();
+		const alice = new Client(issuer.app);
+		await alice.login("alice");
+		const headers = {
+			authorization: `Bearer ${alice.token}`,
+			"user-agent": UA,
+			cookie: alice.cookieHeader(),
+		};
+		for (const [policy, expected] of [
+			["fail-closed", { status: 401, code: "ERR_SESSION_REVOKED" }],
+			["fail-open", { status: 200, code: undefined }],
+		] as const) {
+			const rs = await makeApp({
+				LOG_LEVEL: "silent",
+				ISSUER_JWKS_URL: `${url}/.well-known/jwks.json`,
+				ISSUER_REVOCATIONS_URL: `${deadUrl}/.well-known/xshl-revocations`,
+				FEED_POLICY: policy,
+			});
+			apps.push(rs);
+			const status = (await rs.app.inject("/api/feed-status")).json() as FeedStatus;
+			expect(status.health).toMatchObject({
+				state: "empty",
+				policy,
+				refusingAll: policy === "fail-closed",
+				lastError: "ERR_KEYS_NETWORK",
+			});
+			const res = await rs.app.inject({ url: "/api/me", headers });
+			expect({
+				status: res.statusCode,
+				code: res.statusCode === 200 ? undefined : errorOf(res).code,
+			}).toEqual(expected);
+		}
+	});
+});
+
 describe("FEED_PUSH (resource server)", () => {
 	it("follows the event stream: a logout everywhere is refused without waiting for a poll", async () => {
 		const issuer = await issuerApp();
