@@ -190,6 +190,10 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	readonly #abort = new AbortController();
 	readonly #tags = new Map<string, string>();
 	#tagSalt = "";
+	/** `lastSuccessAt + maxStaleMs`: past it, the policy applies. */
+	#freshUntil = Number.NEGATIVE_INFINITY;
+	readonly #now: () => number;
+	readonly #failClosed: boolean;
 
 	/**
 	 * @param options - see {@link RevocationFeedClientOptions}.
@@ -198,6 +202,8 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	constructor(options: RevocationFeedClientOptions) {
 		super();
 		this.#o = resolveFeedOptions(options);
+		this.#now = this.#o.now;
+		this.#failClosed = this.#o.policy === "fail-closed";
 		this.url = this.#o.url;
 		// with push the stream brings the first document; polling starts if it fails
 		if (this.#o.push) this.#openStream(0);
@@ -236,10 +242,9 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	 */
 	isRevoked(claims: RevocationClaims): boolean {
 		const s = this.#state;
-		if (s === undefined) return this.#o.policy === "fail-closed";
-		if (this.#expired()) {
-			if (this.#o.policy === "fail-closed") return true;
-		}
+		if (s === undefined) return this.#failClosed;
+		// one clock read on the hot path; #expired() (which emits) only once past the deadline
+		if (this.#now() > this.#freshUntil && this.#expired() && this.#failClosed) return true;
 		if (s.sids.has(claims.sid) || s.jtis.has(claims.jti)) return true;
 		if (s.users.size > 0 && claims.sub !== undefined) {
 			const entry = s.users.get(this.#tag(s.salt, claims.sub));
@@ -400,6 +405,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 
 	#succeeded(): void {
 		this.#lastSuccessAt = this.#o.now();
+		this.#freshUntil = this.#lastSuccessAt + this.#o.maxStaleMs;
 		this.#failures = 0;
 		this.#lastError = undefined;
 		this.#expiredEmitted = false;
@@ -450,6 +456,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 						// the publisher is up and has sent every change since the seq held
 						if (this.#state === undefined) return;
 						this.#lastSuccessAt = o.now();
+						this.#freshUntil = this.#lastSuccessAt + o.maxStaleMs;
 						this.#failures = 0;
 						this.#lastError = undefined;
 						this.#expiredEmitted = false;
