@@ -154,6 +154,11 @@ export class MemoryFeedLog implements FeedLogLike {
 		return { seq: this.seq, baseSeq: this.baseSeq, body };
 	}
 
+	/** Users with an entry (live or not yet dropped). */
+	get users(): number {
+		return this.#users.size;
+	}
+
 	get size(): number {
 		return this.#sids.size + this.#jtis.size + this.#users.size;
 	}
