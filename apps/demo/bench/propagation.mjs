@@ -99,8 +99,9 @@ async function run(mode) {
 	try {
 		for (let i = 0; i < N; i++) {
 			const [username, password] = USERS[i % USERS.length];
-			// a token issued in the second of the user's last logout everywhere would be refused
-			// (iat is in seconds): log in after that second
+			// a session opened in the second of its user's last logout everywhere (iat is in seconds)
+			// passes a verifier only once it has seen the feed entry listing it, up to a poll later:
+			// log in after that second, so every round measures the same thing
 			const wait = Math.floor((lastEpoch.get(username) ?? 0) / 1000) * 1000 + 1010 - Date.now();
 			if (wait > 0) await sleep(wait);
 			// a random phase against the poll timer (else each round starts just after a poll)
