@@ -15,7 +15,10 @@ export type DurabilitySettings =
  * Default `WAIT` timeout, ms. Measured on the test cluster (loopback, 2 shared cores, load
  * average 13): a durable revocation took p50 0.74 ms, p99 12 ms, max 64 ms (0.53 / 5 / 28 ms
  * without WAIT). 100 ms covers that maximum with room and stays well inside the 250 ms call
- * timeout.
+ * timeout. On a healthy cluster 100, 500 and 1,000 ms cost the same; with a replica paused a
+ * durable call fails after 2–3 × the timeout and other calls on that connection queue behind
+ * it, so keep the store's `timeoutMs` at least 3 × this (see the README, "Choosing the `WAIT`
+ * timeout").
  *
  * @example
  * ```ts
