@@ -19,12 +19,11 @@ function strings(v: unknown): string[] | undefined {
 /**
  * The parse of the default claims schema (`sessionClaimsSchema`) for the common case, without zod: returns exactly
  * what the schema's parse returns (a fresh object, the declared claims in the
- * schema's order, fresh arrays) when the claims carry only declared members and every one fits;
- * `undefined` otherwise, and the caller runs zod, which stays the source of truth (its verdict,
- * its issues, unknown members). A property test holds this to zod's output.
+ * schema's order, fresh arrays, then the other members as they are) when every declared claim
+ * fits; `undefined` otherwise, and the caller runs zod, which stays the source of truth (its
+ * verdict, its issues). A property test holds this to zod's output.
  */
 export function fastSessionClaims(c: Record<string, unknown>): SessionClaims | undefined {
-	for (const key in c) if (!KNOWN.has(key)) return undefined;
 	if (Object.getPrototypeOf(c) !== Object.prototype) return undefined;
 	const iss = c.iss;
 	if (typeof iss !== "string" || iss.length === 0) return undefined;
@@ -96,6 +95,12 @@ export function fastSessionClaims(c: Record<string, unknown>): SessionClaims | u
 		} else {
 			out._payloads = v;
 		}
+	}
+	// the loose schema's catchall, as zod runs it: the other members in `for...in` order, as
+	// they are, except `__proto__` (never copied onto the result)
+	for (const key in c) {
+		if (KNOWN.has(key) || key === "__proto__") continue;
+		out[key] = c[key];
 	}
 	return out as SessionClaims;
 }
