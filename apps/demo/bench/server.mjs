@@ -1,5 +1,5 @@
 // One benchmark server per process (so autocannon never shares its event loop):
-// `node bench/server.mjs demo|baseline ES256|RS256 [cache]` prints `{ url, headers }` as one
+// `node bench/server.mjs demo|baseline ES256|EdDSA|RS256 [cache]` prints `{ url, headers }` as one
 // JSON line. With `cache`, both servers cache verified tokens: the demo through session-core's
 // opt-in cache (VERIFY_CACHE), the baseline through fast-jwt's own (`verify: { cache: true }`).
 import fastifyJwt from "@fastify/jwt";
