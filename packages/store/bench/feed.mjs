@@ -15,8 +15,8 @@ import { RevocationFeedClient } from "@xshl/keys/revocations";
 import { KeyRing } from "@xshl/keys/ring";
 import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
 import { CompactSign } from "jose";
-import { createRevocationFeed } from "../dist/feed.js";
-import { MemoryStore } from "../dist/index.js";
+import { createRevocationFeed } from "@xshl/session-store/feed";
+import { MemoryStore } from "@xshl/session-store";
 
 const APP = "2f1e5b1c-7a7e-4c1e-9b7a-1f0e8d9c6b5a";
 const UA = "Mozilla/5.0 (X11; Linux x86_64) bench";
