@@ -14,9 +14,9 @@ import { LocalKeySet, RemoteKeySet } from "@xshl/keys";
 import { RevocationFeedClient } from "@xshl/keys/revocations";
 import { KeyRing } from "@xshl/keys/ring";
 import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
-import { CompactSign } from "jose";
-import { createRevocationFeed } from "@xshl/session-store/feed";
 import { MemoryStore } from "@xshl/session-store";
+import { createRevocationFeed } from "@xshl/session-store/feed";
+import { CompactSign } from "jose";
 
 const APP = "2f1e5b1c-7a7e-4c1e-9b7a-1f0e8d9c6b5a";
 const UA = "Mozilla/5.0 (X11; Linux x86_64) bench";
