@@ -42,6 +42,8 @@ export interface KeySetEvents {
 		retryInMs: number;
 		/** Whether this was the last attempt of the refresh. */
 		final: boolean;
+		/** Wall time of the refresh so far (its attempts and retry delays), in ms. */
+		durationMs: number;
 	};
 	/** The set is past its freshness and still serving (at most once per minute). */
 	stale: {

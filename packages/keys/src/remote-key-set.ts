@@ -496,7 +496,13 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 					signal: this.#abort.signal,
 					onRetry: (attempt, error, retryInMs) => {
 						attempts = attempt + 1;
-						this.emit("refreshError", { attempt, error, retryInMs, final: false });
+						this.emit("refreshError", {
+							attempt,
+							error,
+							retryInMs,
+							final: false,
+							durationMs: Date.now() - t0,
+						});
 					},
 				},
 			);
@@ -576,7 +582,13 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 					this.#random(),
 			);
 			this.#nextRetryAt = now + backoff;
-			this.emit("refreshError", { attempt: attempts, error: err, retryInMs: backoff, final: true });
+			this.emit("refreshError", {
+				attempt: attempts,
+				error: err,
+				retryInMs: backoff,
+				final: true,
+				durationMs: Date.now() - t0,
+			});
 			this.#schedule();
 			throw err;
 		}

@@ -941,13 +941,21 @@ describe("KEY-14: retries", () => {
 	it("KEY-14: an endpoint failing N+1 times -> exactly N+1 attempts with growing backoff, then a typed error", async () => {
 		const s = await serve(json({}, {}, 503));
 		const delays: number[] = [];
+		const spent: [boolean, number][] = [];
 		const ks = remote(s.url(), { retries: 2, retryBaseDelayMs: 10, random: () => 0.999 });
 		ks.on("refreshError", (e) => {
 			if (!e.final) delays.push(e.retryInMs);
+			spent.push([e.final, e.durationMs]);
 		});
 		const e = await rejection(ks.load());
 		expect(s.requests).toBe(3);
 		expect(delays).toEqual([10, 20]);
+		// each report carries the refresh's time so far; the final one covers both retry delays
+		expect(spent.map(([final]) => final)).toEqual([false, false, true]);
+		const ms = spent.map(([, d]) => d);
+		expect(ms[0]).toBeGreaterThanOrEqual(0);
+		expect(ms[1]).toBeGreaterThanOrEqual(ms[0] as number);
+		expect(ms[2]).toBeGreaterThanOrEqual(30);
 		expect(e.code).toBe("ERR_KEYS_UNAVAILABLE");
 		expect(e.cause.responseStatus).toBe(503);
 		// Retry-After is honoured up to the cap

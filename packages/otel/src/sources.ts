@@ -44,7 +44,7 @@ export interface KeySetEventsLike {
 	/** A refresh succeeded (200) or was confirmed unchanged (304). */
 	refresh: { durationMs: number; status: number; notModified: boolean; keys: number };
 	/** A fetch attempt failed. */
-	refreshError: { attempt: number; error: CodedError; final: boolean };
+	refreshError: { attempt: number; error: CodedError; final: boolean; durationMs?: number };
 	/** The set is past its freshness and still serving. */
 	stale: { ageMs: number };
 	/** The set is past `maxStaleMs`: lookups fail. */

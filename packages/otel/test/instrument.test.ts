@@ -191,8 +191,12 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		const refreshes: number[] = [];
 		keys.on("refresh", (e) => refreshes.push(e.durationMs));
 		let finals = 0;
+		const failedMs: number[] = [];
 		keys.on("refreshError", (e) => {
-			if (e.final) finals++;
+			if (e.final) {
+				finals++;
+				failedMs.push(e.durationMs);
+			}
 		});
 		const detach = instrument({ keySet: keys }, providers());
 		closers.push(detach);
@@ -242,15 +246,23 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		]);
 		const first = spans[0] as ReadableSpan;
 		expect(ms(first.endTime) - ms(first.startTime)).toBeCloseTo(refreshes[0] as number, 3);
+		// a failed refresh spans its attempts: the key set's durationMs
+		const lastFailed = spans[2] as ReadableSpan;
+		expect(ms(lastFailed.endTime) - ms(lastFailed.startTime)).toBeCloseTo(failedMs[0] as number, 3);
 
 		const duration = await otel.points("xshl.keys.fetch.duration");
 		expect(duration.unit).toBe("s");
 		expect(duration.points.map((p) => [p.attributes, histogram(p.value).count])).toEqual([
 			[{ "http.response.status_code": 200 }, 1],
 			[{ "http.response.status_code": 304 }, 1],
+			[{ "error.type": "ERR_KEYS_HTTP_STATUS" }, finals],
 		]);
 		const sum = duration.points.reduce((a, p) => a + (histogram(p.value).sum ?? 0), 0);
-		expect(sum).toBeCloseTo(((refreshes[0] as number) + (refreshes[1] as number)) / 1000, 9);
+		const failedSum = failedMs.reduce((a, b) => a + b, 0);
+		expect(sum).toBeCloseTo(
+			((refreshes[0] as number) + (refreshes[1] as number) + failedSum) / 1000,
+			9,
+		);
 		expect(counts((await otel.points("xshl.keys.fetch.errors")).points)).toEqual([
 			[{ "error.type": "ERR_KEYS_HTTP_STATUS", "xshl.keys.final": true }, finals],
 		]);

@@ -46,9 +46,11 @@ export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void
 			const type = errorType(e.error?.code);
 			errors.add(1, { "error.type": type, "xshl.keys.final": e.final });
 			if (e.final) {
-				// the key set reports no duration for a failed refresh: a point in time
-				const now = Date.now();
-				t.span("xshl.keys.fetch", now, now, { "xshl.keys.attempts": e.attempt }, type);
+				// a failed refresh spans its attempts (`durationMs`; older key sets: a point in time)
+				const end = Date.now();
+				const ms = typeof e.durationMs === "number" && e.durationMs >= 0 ? e.durationMs : 0;
+				duration.record(ms / 1000, { "error.type": type });
+				t.span("xshl.keys.fetch", end - ms, end, { "xshl.keys.attempts": e.attempt }, type);
 			}
 		}),
 		keySet.on("stale", () => stale.add(1)),
