@@ -397,9 +397,10 @@ export class KeyRing extends Emitter<KeyRingEvents> {
 
 	#currentIndex(): KeyIndex {
 		const now = this.#now();
-		const published = this.#published();
-		const nextChange = Math.min(...published.map((k) => k.removeAt ?? Number.POSITIVE_INFINITY));
+		// the hot path of every verify against the ring: the built index until its next change
 		if (this.#index === undefined || now >= this.#indexAt) {
+			const published = this.#published();
+			const nextChange = Math.min(...published.map((k) => k.removeAt ?? Number.POSITIVE_INFINITY));
 			const entries = published.map(
 				(k, index): KeyEntry => ({
 					index,
