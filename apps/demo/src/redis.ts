@@ -11,6 +11,7 @@
 import { KeyRing, type KeyRingOptions, type KeyRingSnapshot } from "@xshl/keys/ring";
 import type { SessionStore } from "@xshl/session-store";
 import { StoreUnavailableError } from "@xshl/session-store/errors";
+import { clusterClientOptions } from "@xshl/session-store/redis";
 import { Cluster, type ClusterOptions, Redis } from "ioredis";
 import type { DemoConfig } from "./config.js";
 import type { RefreshStore } from "./ports.js";
@@ -29,18 +30,7 @@ const CLUSTER_CONNECT_MS = 10_000;
  * chain inside the store's timeout (`RedisStore` refuses a Cluster that breaks these), and a
  * topology poll so a paused primary is noticed.
  */
-export const CLUSTER_OPTIONS: ClusterOptions = {
-	enableOfflineQueue: false,
-	maxRedirections: 6,
-	retryDelayOnMoved: 0,
-	retryDelayOnFailover: 0,
-	retryDelayOnClusterDown: 10,
-	retryDelayOnTryAgain: 10,
-	slotsRefreshTimeout: 200,
-	slotsRefreshInterval: 500,
-	clusterRetryStrategy: (times) => Math.min(50 * times, 500),
-	redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 0 },
-};
+export const CLUSTER_OPTIONS: ClusterOptions = clusterClientOptions();
 
 /** Something went wrong outside a request (a ring poll or publish); the app logs it. */
 export type RedisErrorReporter = (source: "ring", error: Error) => void;

@@ -7,24 +7,6 @@ const PEPPER = "cluster-bench-pepper-0123456789abcdef0123";
 const USERS = 64;
 
 /**
- * The ioredis Cluster settings the store requires (the README's Cluster section; the same as
- * the test harness's SAFE_CLUSTER_OPTIONS).
- */
-const SAFE = {
-	enableOfflineQueue: false,
-	maxRedirections: 6,
-	retryDelayOnMoved: 0,
-	retryDelayOnFailover: 0,
-	retryDelayOnClusterDown: 10,
-	retryDelayOnTryAgain: 10,
-	slotsRefreshTimeout: 200,
-	slotsRefreshInterval: 500,
-	/** @param {number} times */
-	clusterRetryStrategy: (times) => Math.min(50 * times, 500),
-	redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 0 },
-};
-
-/**
  * @typedef {{ kind: "memory" } | { kind: "node" | "cluster", ports: number[] }} Target
  * @typedef {"rotate" | "isRevoked" | "revokeSession"} Op
  * @typedef {{ target: Target, op: Op | "mixed", durability: unknown, ms: number, prefix: string, worker: number, users?: number, dist: string }} Job
@@ -55,13 +37,13 @@ export async function work(job) {
 	} else {
 		const { Redis, Cluster } = await import("ioredis");
 		/** @type {typeof import("@xshl/session-store/redis")} */
-		const { RedisStore } = await import(`${job.dist}/redis.js`);
+		const { RedisStore, clusterClientOptions } = await import(`${job.dist}/redis.js`);
 		const ports = job.target.ports;
 		const c =
 			job.target.kind === "cluster"
 				? new Cluster(
 						ports.map((port) => ({ host: "127.0.0.1", port })),
-						SAFE,
+						clusterClientOptions(),
 					)
 				: new Redis({ host: "127.0.0.1", port: ports[0], maxRetriesPerRequest: 1 });
 		c.on("error", () => undefined);

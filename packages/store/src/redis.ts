@@ -5,6 +5,8 @@
  * @module
  */
 
+export type { SafeClusterOptions } from "./cluster-options";
+export { clusterClientOptions } from "./cluster-options";
 export type { SessionStore } from "./contract";
 export type { DurabilityInput, DurableWrites } from "./internal/durability";
 export type { RedisClientLike, RedisStoreOptions } from "./redis-store";

@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cluster, type ClusterOptions, Redis } from "ioredis";
+import { clusterClientOptions } from "../../src/redis";
 import { IN_CI } from "../redis-helpers";
 
 /** `cluster-node-timeout` of the test cluster, ms. */
@@ -21,19 +22,7 @@ export const NODE_TIMEOUT_MS = 1000;
  * store's 250 ms call timeout; no offline queue (calls fail fast while the slot map is
  * refreshed); a `Connection is closed` error is not resent (the command may have run).
  */
-export const SAFE_CLUSTER_OPTIONS: ClusterOptions = {
-	enableOfflineQueue: false,
-	maxRedirections: 6,
-	retryDelayOnMoved: 0,
-	retryDelayOnFailover: 0,
-	retryDelayOnClusterDown: 10,
-	retryDelayOnTryAgain: 10,
-	slotsRefreshTimeout: 200,
-	// a paused primary answers nothing (no error triggers a refresh): poll the topology
-	slotsRefreshInterval: 500,
-	clusterRetryStrategy: (times) => Math.min(50 * times, 500),
-	redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 0 },
-};
+export const SAFE_CLUSTER_OPTIONS: ClusterOptions = clusterClientOptions();
 
 /** One node of the test cluster. */
 export interface ClusterNode {
