@@ -109,6 +109,7 @@ export interface Authenticator {
 	 * @throws {HttpTokenRevokedError} `ERR_HTTP_TOKEN_REVOKED` (401)
 	 * @throws {HttpInsufficientScopeError} `ERR_HTTP_INSUFFICIENT_SCOPE` (403)
 	 * @throws {HttpClaimCheckError} `ERR_HTTP_CLAIM_CHECK_FAILED` (401)
+	 * @throws {SessionError} `ERR_SESSION_SID_MISMATCH` (401) when every trace part matches the token but its `sid` does not: `keys.name` differs from the issuer's key-set name
 	 * @throws {SessionError} session-core's code for a refused token (`ERR_SESSION_EXPIRED`, …; 401, or 503 when keys are unavailable)
 	 */
 	authenticate(request: Request, info?: RequestInfo): Promise<Authenticated>;
@@ -264,8 +265,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 				(code === "ERR_SESSION_TRACE_MISMATCH" || code === "ERR_SESSION_SID_MISMATCH")
 			) {
 				// the signature verified before these checks, so the payload is the issuer's
-				const d = await diagnoseTrace(recipe, payloadOf(token)?.trp, parts);
+				const trp = payloadOf(token)?.trp;
+				const d = await diagnoseTrace(recipe, trp, parts);
 				if (typeof d === "object") throw new HttpTraceRecipeMismatchError(d.recipe, recipe.id);
+				// every part of this client matches the token's digests, yet the sid differs: the
+				// sid was derived under another key-set name (`keys.name` must be the issuer's), so
+				// session-core's ERR_SESSION_SID_MISMATCH says more than a trace mismatch would
+				if (
+					d === "unknown" &&
+					code === "ERR_SESSION_SID_MISMATCH" &&
+					typeof (trp as { r?: unknown } | undefined)?.r === "string"
+				)
+					throw err;
 				throw new HttpTraceMismatchError(d, { cause: err });
 			}
 			throw err;

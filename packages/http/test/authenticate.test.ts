@@ -147,6 +147,27 @@ describe("authenticate", () => {
 		expect(asked).toEqual([s.sid, s.sid]);
 	});
 
+	it("a key set under another name than the issuer's: ERR_SESSION_SID_MISMATCH, not a trace mismatch", async () => {
+		const f = await fixture();
+		const s = await login(f.server);
+		const a = createAuthenticator({
+			keys: f.ring.keySet("not-the-issuers-name"),
+			issuer: ISSUER,
+			audience: AUDIENCE,
+			now: () => f.clock.now,
+		});
+		const e = (await rejection(
+			a.authenticate(
+				req("/api", {
+					headers: { authorization: `Bearer ${s.accessToken}`, cookie: s.cookie, "user-agent": UA },
+				}),
+			),
+		)) as { code: string; status: number };
+		expect(e).not.toBeInstanceOf(HttpTraceMismatchError);
+		expect(e.code).toBe("ERR_SESSION_SID_MISMATCH");
+		expect(e.status).toBe(401);
+	});
+
 	it("one compiled verifier serves every client: another client's trace is refused per call", async () => {
 		const { a, request } = await setup();
 		expect((await a.authenticate(request())).claims.sub).toBe("alice");
