@@ -245,11 +245,14 @@ describe.skipIf(shouldSkipCluster())(
 			const newKid = (rotated.body as { kid: string }).kid;
 			expect((rotated.body as { previousKid: string }).previousKid).toBe(oldKid);
 			expect(newKid).not.toBe(oldKid);
-			const unacked = (instances[1] as DemoProcess)
-				.output()
-				.split("\n")
-				.filter((l) => l.includes('"source":"ring"') && l.includes("no replica acknowledged"));
-			expect(unacked.length).toBe(1);
+			// the log line travels through the child's stdout pipe: it may arrive after the answer
+			const unackedLines = (): string[] =>
+				(instances[1] as DemoProcess)
+					.output()
+					.split("\n")
+					.filter((l) => l.includes('"source":"ring"') && l.includes("no replica acknowledged"));
+			for (let i = 0; i < 50 && unackedLines().length === 0; i++) await sleep(100);
+			expect(unackedLines().length).toBe(1);
 			for (const url of [a, b, c, late.url]) {
 				let kid = "";
 				for (let i = 0; i < 100 && kid !== newKid; i++) {
