@@ -48,7 +48,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+	// each server runs in its own process group: the pnpm shims start bun and deno as children
+	// of a shell or node wrapper, so killing the direct child alone would leave them running
+	for (const c of children) {
+		try {
+			if (c.pid !== undefined) process.kill(-c.pid, "SIGKILL");
+		} catch {
+			// the group is gone already (or the child is not a group leader): kill it alone
+			if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+		}
+	}
 	await jwks?.close();
 	closeFeed();
 	if (work) rmSync(work, { recursive: true, force: true });
@@ -82,6 +91,7 @@ function start(command: string, args: string[]): Promise<string> {
 				DO_NOT_TRACK: "1",
 			},
 			stdio: ["ignore", "pipe", "pipe"],
+			detached: true,
 		});
 		children.push(child);
 		let log = "";
@@ -133,6 +143,7 @@ const worker :Workerd.Worker = (
 	const child = spawn(workerdBinary, ["serve", join(work, "config.capnp")], {
 		cwd: work,
 		stdio: ["ignore", "pipe", "pipe"],
+		detached: true,
 	});
 	children.push(child);
 	let log = "";
