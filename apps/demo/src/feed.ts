@@ -125,8 +125,6 @@ export async function feedSalt(kek: Uint8Array, prefix: string): Promise<string>
 export interface IssuerFeed {
 	/** The publisher; serve `feed.handle` at {@link FEED_PATH}. */
 	feed: RevocationFeed;
-	/** The store the routes use: `denyJti` also publishes the `jti`. */
-	store: SessionStore;
 	/** The in-process client for the issuer's own offline routes. */
 	revocations: DemoRevocations;
 	/** Stop the client and the feed (the Redis connection is the store's). */
@@ -139,7 +137,7 @@ export interface IssuerFeed {
  * @param config - the demo configuration (Redis, `RING_KEK`, feed settings).
  * @param parts - the raw store, the current ring, the key set tokens verify with, the clock,
  *   and in Redis mode the store's connected client (`Redis` or `Cluster`) for the shared log.
- * @returns the feed, the store to give the routes, the client and a close hook.
+ * @returns the feed, the client and a close hook.
  */
 export async function createIssuerFeed(
 	config: DemoConfig,
@@ -177,20 +175,6 @@ export async function createIssuerFeed(
 	const feed: RevocationFeed = Object.assign(Object.create(publisher) as RevocationFeed, {
 		handle,
 	});
-	// the store emits no event for denyJti: publish the jti too (RFC 7009 revoke of an access
-	// token, logout with a dead refresh token)
-	const raw = parts.store;
-	const store = new Proxy(raw, {
-		get(target, prop) {
-			if (prop === "denyJti")
-				return async (input: Parameters<SessionStore["denyJti"]>[0]) => {
-					await target.denyJti(input);
-					await feed.denyJti({ jti: input.id, exp: input.exp });
-				};
-			const value = Reflect.get(target, prop, target) as unknown;
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
 	const url = `http://127.0.0.1${FEED_PATH}`;
 	const client = new RevocationFeedClient({
 		url,
@@ -209,7 +193,6 @@ export async function createIssuerFeed(
 	await client.load().catch(() => {}); // a failure shows in health(); the policy applies
 	return {
 		feed,
-		store,
 		revocations: withStatus(client, "issuer", FEED_PATH),
 		async close() {
 			client.close();

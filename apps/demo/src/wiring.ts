@@ -189,7 +189,7 @@ export async function createDeps(
 		keys: issuer.keys,
 		...(tokenCache ? { verifyCache: tokenCache } : {}),
 		store,
-		sessionStore: feed.store,
+		sessionStore: (store as StoreAdapter).store,
 		revocations: feed.revocations,
 		revocationFeed: feed.feed,
 		onClose: feed.close,

@@ -247,6 +247,11 @@ export interface StoreEvents {
 	 */
 	logout_all: { at: number; sub: string; count: number; exceptSid?: string };
 	/**
+	 * `denyJti` / `denySid` denylisted an access token (`kind: "jti"`) or a session id
+	 * (`kind: "sid"`) until `exp` (NumericDate seconds); not emitted for an `exp` already past.
+	 */
+	deny: { at: number; sub: string; kind: "jti" | "sid"; id: string; exp: number };
+	/**
 	 * The backing client reported an error (connection lost, cluster node error) outside any
 	 * call, or a call failed (`op` set). `RedisStore` only; the error never carries a token.
 	 */

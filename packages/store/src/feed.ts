@@ -22,7 +22,7 @@ export const REVOCATION_FEED_TYPE = "xshl-revocations+jwt";
 /** The store events the feed follows (any `SessionStore`: `MemoryStore`, `RedisStore`). */
 export interface RevocationFeedStore {
 	/** Subscribe to a store event; returns the unsubscribe function. */
-	on<K extends "login" | "revoke" | "evict" | "logout_all">(
+	on<K extends "login" | "revoke" | "evict" | "logout_all" | "deny">(
 		type: K,
 		listener: (event: StoreEvents[K]) => void,
 	): () => void;
@@ -70,7 +70,7 @@ export interface RevocationFeedOptions {
 	pushSyncMs?: number;
 }
 
-/** A `jti` to publish (an access token denylisted with the store's `denyJti` or a logout). */
+/** A `jti` to publish by hand (the store's `denyJti` is followed through its `deny` event). */
 export interface FeedJtiInput {
 	/** The token's `jti`. */
 	jti: string;
@@ -110,7 +110,7 @@ export interface RevocationFeed {
 	 *   `since` is older than this feed's first state or not below the current `seq`.
 	 */
 	delta(since: number): Promise<string>;
-	/** Publish a `jti` (the store emits no event for `denyJti`). */
+	/** Publish a `jti` by hand (a source other than the store; the store's `denyJti` and `denySid` are followed through its `deny` event). */
 	denyJti(input: FeedJtiInput): Promise<void>;
 	/**
 	 * Serve the feed in any framework: `GET` (or `HEAD`) with an optional `?since=<seq>`;
@@ -248,6 +248,17 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
 				if (log instanceof MemoryFeedLog && log.users === 0) return;
 				await log.born(await revocationUserTag(salt, e.sub), e.sid, e.at, now());
 			}),
+		),
+		// denyJti / denySid of the store: the jti or sid until its exp (+ the verifiers' leeway)
+		opts.store.on("deny", (e) =>
+			queue(() =>
+				log.write(
+					`${e.kind === "jti" ? "j" : "s"}:${e.id}`,
+					[],
+					e.exp + Math.ceil(leewayMs / 1000),
+					now(),
+				),
+			),
 		),
 		opts.store.on("logout_all", (e) =>
 			queue(async () => {

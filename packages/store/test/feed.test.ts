@@ -175,6 +175,29 @@ describe("revocation feed end to end", () => {
 		expect(client.health()).toMatchObject({ state: "fresh", entries: 3, seq: issuer.feed.seq });
 	});
 
+	it("the store's denyJti and denySid reach the feed through its deny event", async () => {
+		const a1 = await login(issuer, "alice", "salt-a1");
+		const a2 = await login(issuer, "alice", "salt-a2");
+		const b1 = await login(issuer, "bob", "salt-b1");
+		const { client, verifier } = verifierFor(issuer);
+		await client.load();
+		const c1 = await verifier.verify(a1.token);
+		const denied: string[] = [];
+		issuer.store.on("deny", (e) => denied.push(`${e.kind}:${e.id}:${e.exp}`));
+
+		await issuer.store.denyJti({ sub: "alice", id: c1.jti, exp: c1.exp });
+		await client.load();
+		expect((await refusal(verifier.verify(a1.token))).code).toBe("ERR_SESSION_REVOKED");
+		expect((await verifier.verify(a2.token)).sid).toBe(a2.sid);
+
+		await issuer.store.denySid({ sub: "alice", id: a2.sid, exp: c1.exp });
+		await client.load();
+		expect((await refusal(verifier.verify(a2.token))).code).toBe("ERR_SESSION_REVOKED");
+		expect((await verifier.verify(b1.token)).sub).toBe("bob");
+		expect(denied).toEqual([`jti:${c1.jti}:${c1.exp}`, `sid:${a2.sid}:${c1.exp}`]);
+		expect(client.health()).toMatchObject({ state: "fresh", entries: 2 });
+	});
+
 	it("logoutAll with exceptSid keeps that session's token", async () => {
 		const a1 = await login(issuer, "alice", "salt-a1");
 		const a2 = await login(issuer, "alice", "salt-a2");

@@ -395,5 +395,12 @@ export class Engine {
 		await this.#call(kind === "jti" ? "denyJti" : "denySid", () =>
 			this.#backend.deny({ uTag, kind, id: i.id, ttlMs }),
 		);
+		this.#events.emit("deny", {
+			at: this.#backend.appNow(),
+			sub: i.sub,
+			kind,
+			id: i.id,
+			exp: i.exp,
+		});
 	}
 }
