@@ -44,47 +44,57 @@ export class VerifyEvents {
 		};
 	}
 
-	/** Wraps one call: plain when nobody listens, timed and reported otherwise. */
-	wrap<A extends unknown[], R>(
+	/**
+	 * Wraps a verify function: plain when nobody listens (no rest array, no clock read), timed
+	 * and reported otherwise.
+	 */
+	wrap<C, R>(
 		engine: "jose" | "node",
-		fn: (...args: A) => Promise<R>,
-	): (...args: A) => Promise<R> {
-		return (...args: A): Promise<R> => {
-			if (this.listeners.size === 0) return fn(...args);
-			const startedAt = Date.now();
-			const t0 = performance.now();
-			this.hit = false;
-			const p = fn(...args);
-			const cacheHit = this.hit;
-			this.hit = false;
-			const report = (outcome: "ok" | "error", code: string | undefined): void => {
-				const event: VerifyEvent = {
-					outcome,
-					code,
-					engine,
-					cacheHit,
-					durationMs: performance.now() - t0,
-					startedAt,
-				};
-				for (const l of this.listeners) {
-					try {
-						l(event);
-					} catch {
-						// a listener that throws never breaks the verify call
-					}
-				}
+		fn: (token: string, call?: C) => Promise<R>,
+	): (token: string, call?: C) => Promise<R> {
+		return (token: string, call?: C): Promise<R> =>
+			this.listeners.size === 0 ? fn(token, call) : this.#timed(engine, fn, token, call);
+	}
+
+	#timed<C, R>(
+		engine: "jose" | "node",
+		fn: (token: string, call?: C) => Promise<R>,
+		token: string,
+		call: C | undefined,
+	): Promise<R> {
+		const startedAt = Date.now();
+		const t0 = performance.now();
+		this.hit = false;
+		const p = fn(token, call);
+		const cacheHit = this.hit;
+		this.hit = false;
+		const report = (outcome: "ok" | "error", code: string | undefined): void => {
+			const event: VerifyEvent = {
+				outcome,
+				code,
+				engine,
+				cacheHit,
+				durationMs: performance.now() - t0,
+				startedAt,
 			};
-			return p.then(
-				(value) => {
-					report("ok", undefined);
-					return value;
-				},
-				(error: unknown) => {
-					const code = (error as { code?: unknown } | null)?.code;
-					report("error", typeof code === "string" ? code : undefined);
-					throw error;
-				},
-			);
+			for (const l of this.listeners) {
+				try {
+					l(event);
+				} catch {
+					// a listener that throws never breaks the verify call
+				}
+			}
 		};
+		return p.then(
+			(value) => {
+				report("ok", undefined);
+				return value;
+			},
+			(error: unknown) => {
+				const code = (error as { code?: unknown } | null)?.code;
+				report("error", typeof code === "string" ? code : undefined);
+				throw error;
+			},
+		);
 	}
 }
