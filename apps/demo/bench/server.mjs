@@ -1,8 +1,13 @@
 // One benchmark server per process (so autocannon never shares its event loop):
-// `node bench/server.mjs demo|baseline ES256|EdDSA|RS256 [cache]` prints `{ url, headers }` as one
-// JSON line. With `cache`, both servers cache verified tokens: the demo through session-core's
+// `node bench/server.mjs demo|plugin|baseline ES256|EdDSA|RS256 [cache]` prints `{ url, headers }`
+// as one JSON line. `demo` is the demo app's `/api/me`; `plugin` is Fastify + `@xshl/fastify`
+// alone (issuer mode on a memory store, the route shape of the baseline: `{ claims }`), so the
+// library's cost shows apart from the demo's own work; `baseline` is Fastify + `@fastify/jwt`. With `cache`, both servers cache verified tokens: the demo through session-core's
 // opt-in cache (VERIFY_CACHE), the baseline through fast-jwt's own (`verify: { cache: true }`).
 import fastifyJwt from "@fastify/jwt";
+import { xshl } from "@xshl/fastify";
+import { KeyRing } from "@xshl/keys/ring";
+import { MemoryStore } from "@xshl/session-store";
 import Fastify from "fastify";
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { buildApp } from "../dist/app.js";
@@ -26,6 +31,40 @@ async function demoServer(alg, cache) {
 		url: "/auth/login",
 		headers: { "content-type": "application/json", "x-xshl-request": "1", "user-agent": UA },
 		payload: { username: "alice", password: "alice-demo-pass" },
+	});
+	const { access_token: token } = login.json();
+	const cookie = [login.headers["set-cookie"]]
+		.flat()
+		.map((c) => c.split(";")[0])
+		.join("; ");
+	const url = await app.listen({ host: "127.0.0.1", port: 0 });
+	return {
+		app,
+		url: `${url}/api/me`,
+		headers: { authorization: `Bearer ${token}`, "user-agent": UA, cookie },
+	};
+}
+
+async function pluginServer(alg, cache) {
+	const app = Fastify({ logger: false });
+	await app.register(xshl, {
+		ring: await KeyRing.generate({ signing: alg }),
+		store: new MemoryStore(),
+		issuer: "5f0c7a1e-2b3d-4c5e-8f60-7a8b9c0d1e2f",
+		audience: "xshl-demo",
+		authenticate: async ({ username }) => ({ sub: username, scope: ["demo"] }),
+		accessTokenTtlMs: 900_000,
+		cookies: { secure: false },
+		...(cache ? { verifyCache: { maxEntries: 8 } } : {}),
+	});
+	app.get("/api/me", { onRequest: app.xshl.authenticate }, async (req) => ({
+		claims: req.session,
+	}));
+	const login = await app.inject({
+		method: "POST",
+		url: "/auth/login",
+		headers: { "content-type": "application/json", "x-xshl-request": "1", "user-agent": UA },
+		payload: { username: "alice", password: "any" },
 	});
 	const { access_token: token } = login.json();
 	const cookie = [login.headers["set-cookie"]]
@@ -77,6 +116,8 @@ async function baselineServer(alg, cache) {
 
 const [kind, alg, mode] = process.argv.slice(2);
 const cache = mode === "cache";
-const target = kind === "demo" ? await demoServer(alg, cache) : await baselineServer(alg, cache);
+const servers = { demo: demoServer, plugin: pluginServer, baseline: baselineServer };
+if (!(kind in servers)) throw new Error(`unknown server ${kind}: demo, plugin or baseline`);
+const target = await servers[kind](alg, cache);
 process.stdout.write(`${JSON.stringify({ url: target.url, headers: target.headers })}\n`);
 process.on("SIGTERM", () => void target.app.close().then(() => process.exit(0)));

@@ -9,7 +9,12 @@ import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { toWebRequest, type XshlOptions, xshl } from "@xshl/fastify";
-import { createMemoryRateLimiter, defineTraceRecipe, WEB_TRACE_RECIPE } from "@xshl/http";
+import {
+	createMemoryRateLimiter,
+	defineTraceRecipe,
+	nodeRequestHead,
+	WEB_TRACE_RECIPE,
+} from "@xshl/http";
 import type { KeyRing } from "@xshl/keys/ring";
 import type { SessionKeySet, VerifyCacheOptions } from "@xshl/session-core";
 import type { SessionStore } from "@xshl/session-store";
@@ -398,7 +403,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 	}
 
 	const authenticate = async (req: FastifyRequest): Promise<Verified> => {
-		const a = await app.xshl.authenticator.authenticate(toWebRequest(req), {
+		const a = await app.xshl.authenticator.authenticateHead(nodeRequestHead(req.url, req.headers), {
 			remoteAddress: req.socket.remoteAddress,
 		});
 		return {

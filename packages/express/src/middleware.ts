@@ -14,6 +14,7 @@ import {
 	createSessionServer,
 	errorAnswer,
 	HttpClaimCheckError,
+	nodeRequestHead,
 	type SessionServer,
 	type SessionServerOptions,
 } from "@xshl/http";
@@ -86,7 +87,7 @@ export interface XshlMiddleware extends RequestHandler {
 	/** The issuer, or `undefined` for a resource server. */
 	readonly server: SessionServer | undefined;
 	/** The `@xshl/http` authenticator in use. */
-	readonly authenticator: Pick<Authenticator, "authenticate">;
+	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead">;
 }
 
 const HOST = "http://xshl.invalid";
@@ -206,7 +207,7 @@ export function xshl(options: XshlOptions): XshlMiddleware {
 		issuerOptions.ring !== undefined && issuerOptions.store !== undefined
 			? createSessionServer(issuerOptions)
 			: undefined;
-	const authenticator: Pick<Authenticator, "authenticate"> =
+	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead"> =
 		server ?? createAuthenticator(options as AuthenticatorOptions);
 	const realm = options.realm;
 	const info = (req: ExpressRequest) =>
@@ -214,7 +215,13 @@ export function xshl(options: XshlOptions): XshlMiddleware {
 
 	const authenticate = async (req: ExpressRequest): Promise<void> => {
 		if (req.xshl !== undefined) return;
-		const a = await authenticator.authenticate(toWebRequest(req, false), info(req));
+		// the check reads the URL and a few headers: Express's parsed headers serve, and a WHATWG
+		// Request is built only for an `isRevoked` hook (which receives one)
+		const a = await authenticator.authenticateHead(
+			nodeRequestHead(req.originalUrl || req.url, req.headers),
+			info(req),
+			() => toWebRequest(req, false),
+		);
 		req.xshl = a as Authenticated<XshlClaims>;
 		req.session = a.claims as XshlClaims;
 	};

@@ -12,6 +12,7 @@ import {
 	createAuthenticator,
 	createSessionServer,
 	errorAnswer,
+	nodeRequestHead,
 	type SessionServer,
 	type SessionServerOptions,
 } from "@xshl/http";
@@ -47,7 +48,7 @@ export interface XshlDecorator {
 	/** A hook that authenticates (when not done yet) and requires every scope. */
 	requireScopes(...scopes: string[]): XshlHook;
 	/** The `@xshl/http` authenticator in use. */
-	readonly authenticator: Pick<Authenticator, "authenticate">;
+	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead">;
 	/** The issuer, when the plugin was given a ring and a store. */
 	readonly server: SessionServer | undefined;
 }
@@ -176,13 +177,19 @@ const plugin = async (app: FastifyInstance, options: XshlOptions): Promise<void>
 			? (options as XshlIssuerOptions)
 			: undefined;
 	const server = issuerOptions ? createSessionServer(issuerOptions) : undefined;
-	const authenticator: Pick<Authenticator, "authenticate"> =
+	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead"> =
 		server ?? createAuthenticator(options as AuthenticatorOptions);
 	const info = (request: FastifyRequest) => ({ remoteAddress: request.socket.remoteAddress });
 
 	const authenticate: XshlHook = async (request) => {
 		try {
-			const a = await authenticator.authenticate(toWebRequest(request), info(request));
+			// the check reads the URL and a few headers: Fastify's parsed headers serve, and a
+			// WHATWG Request is built only for an `isRevoked` hook (which receives one)
+			const a = await authenticator.authenticateHead(
+				nodeRequestHead(request.url, request.headers),
+				info(request),
+				() => toWebRequest(request),
+			);
 			request.session = a.claims as XshlClaims;
 		} catch (err) {
 			throw forFastify(err);

@@ -238,4 +238,42 @@ describe("resource server mode", () => {
 		expect(app.xshl.server).toBeUndefined();
 		expect(issuer.xshl.server).toBeDefined();
 	});
+
+	it("an isRevoked hook receives the request as a Web Request (built only for it)", async () => {
+		const issuer = await issuerApp();
+		const { token, cookie } = await loginVia(issuer);
+		const app = Fastify();
+		apps.push(app);
+		const seen: { url: string; flag: string | null; ua: string | null }[] = [];
+		await app.register(xshl, {
+			keys: ring.keySet("xshl"),
+			issuer: ISSUER,
+			audience: "api",
+			isRevoked: (_claims, request) => {
+				if (!(request instanceof Request)) throw new Error("not a Request");
+				seen.push({
+					url: request.url,
+					flag: request.headers.get("x-revoked"),
+					ua: request.headers.get("user-agent"),
+				});
+				return request.headers.get("x-revoked") === "yes";
+			},
+		});
+		app.get("/orders", { onRequest: app.xshl.authenticate }, async (request) => ({
+			sub: request.session?.sub,
+		}));
+		const headers = { authorization: `Bearer ${token}`, cookie, "user-agent": UA };
+		const ok = await app.inject({ url: "/orders?page=2", headers });
+		expect(ok.json()).toEqual({ sub: "alice" });
+		const revoked = await app.inject({
+			url: "/orders",
+			headers: { ...headers, "x-revoked": "yes" },
+		});
+		expect(revoked.statusCode).toBe(401);
+		expect(revoked.json().code).toBe("ERR_HTTP_TOKEN_REVOKED");
+		expect(seen).toEqual([
+			{ url: "http://xshl.invalid/orders?page=2", flag: null, ua: UA },
+			{ url: "http://xshl.invalid/orders", flag: "yes", ua: UA },
+		]);
+	});
 });

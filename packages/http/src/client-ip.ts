@@ -3,6 +3,7 @@
  */
 import { HttpConfigError, type HttpConfigIssue } from "./errors";
 import { type Cidr, inCidr, ipPrefix, parseCidr, parseIp } from "./internal/ip";
+import type { RequestHead } from "./request-head";
 
 /**
  * Which proxies in front of the server are trusted to append to `X-Forwarded-For`. There is
@@ -25,7 +26,7 @@ export interface RequestInfo {
  * Resolves the client address of a request (its `X-Forwarded-For` is read only with trusted
  * proxies): the address as sent (not normalised), or `""` when unknown.
  */
-export type ClientIpResolver = (request: Request, info?: RequestInfo) => string;
+export type ClientIpResolver = (request: RequestHead, info?: RequestInfo) => string;
 
 const MAX_HOPS = 10;
 const MAX_XFF_ENTRIES = 32;
@@ -97,7 +98,7 @@ export function createClientIpResolver(
 }
 
 /** The `X-Forwarded-For` entries, left to right, at most the last 32. */
-function forwarded(request: Request): string[] {
+function forwarded(request: RequestHead): string[] {
 	const h = request.headers.get("x-forwarded-for");
 	if (!h || h.length > 4096) return [];
 	return h

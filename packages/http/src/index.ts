@@ -23,6 +23,8 @@ export type {
 	RateLimitRequest,
 } from "./rate-limit";
 export { createMemoryRateLimiter } from "./rate-limit";
+export type { RequestHead } from "./request-head";
+export { nodeRequestHead } from "./request-head";
 export type {
 	SessionHandler,
 	SessionRoute,

@@ -37,6 +37,7 @@ import { type BodyLimits, readForm, readJson } from "./internal/body";
 import { cookieNames, readCookie, serializeCookie } from "./internal/cookies";
 import { Emitter } from "./internal/emitter";
 import { createMemoryRateLimiter, type RateLimitAction, type RateLimitHook } from "./rate-limit";
+import type { RequestHead } from "./request-head";
 import {
 	type TraceParts,
 	type TraceRecipe,
@@ -196,6 +197,8 @@ export interface SessionServer {
 	readonly routes: readonly SessionRoute[];
 	/** The issuer's own bearer check (same keys, recipe and audience). */
 	authenticate(request: Request, info?: RequestInfo): Promise<Authenticated>;
+	/** {@link Authenticator.authenticateHead} of the issuer's own bearer check (no `Request` built). */
+	authenticateHead(head: RequestHead, info?: RequestInfo): Promise<Authenticated>;
 	/** The key set of the current ring (for verifiers in the same process). */
 	readonly keys: SessionKeySet;
 	/** Subscribe to an event; returns the unsubscribe. */
@@ -937,6 +940,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		routes,
 		keys,
 		authenticate: (request, info) => auth.authenticate(request, info),
+		authenticateHead: (head, info) => auth.authenticateHead(head, info),
 		on: (type, listener) => events.on(type, listener),
 	};
 }

@@ -533,6 +533,43 @@ describe("per-call trace (issue 13 §3)", () => {
 		]);
 	});
 
+	it("keeps the first plain Trace of a text (its trace-value memo serves the next request); a subclass is used as given", async () => {
+		const { f, alice, a } = await clients();
+		const verifier = createSessionVerifier({
+			keys: f.keys,
+			audience: ["service-api"],
+			now: () => NOW_MS,
+		});
+		const first = new Trace(UA, "alice-salt");
+		let computed = 0;
+		const get = first.get.bind(first);
+		first.get = (jti: string) => {
+			computed++;
+			return get(jti);
+		};
+		expect((await verifier.verify(a, { trace: first })).sid).toBe(alice.sid);
+		expect(computed).toBe(1);
+		// a fresh Trace of the same text: the kept one checks the trace claim
+		const fresh = new Trace(UA, "alice-salt");
+		fresh.get = () => {
+			throw new Error("the fresh Trace was not expected to compute");
+		};
+		expect((await verifier.verify(a, { trace: fresh })).sid).toBe(alice.sid);
+		expect(computed).toBe(2);
+		// a subclass decides for itself, even with a known text
+		class Refusing extends Trace {
+			override validate(): boolean {
+				return false;
+			}
+		}
+		const e = await caught(() => verifier.verify(a, { trace: new Refusing(UA, "alice-salt") }));
+		expect(e).toBeInstanceOf(SessionTraceMismatchError);
+		expect([e.code, e.claim]).toEqual(["ERR_SESSION_TRACE_MISMATCH", "trace"]);
+		// and its sid is still derived from its text
+		const b = await caught(() => verifier.verify(a, { trace: new Refusing(UA, "bob-salt") }));
+		expect(b).toBeInstanceOf(SessionSidMismatchError);
+	});
+
 	it("the verified-token cache honours the call's trace on every hit", async () => {
 		const { f, alice, a } = await clients();
 		const verifier = createSessionVerifier({
@@ -550,6 +587,47 @@ describe("per-call trace (issue 13 §3)", () => {
 		expect(again).toBe(first);
 		expect(again.sid).toBe(alice.sid);
 		expect(f.keys.resolverCalls - calls).toBe(1);
+	});
+});
+
+describe("the node engine's verified-header memo", () => {
+	it("a known header segment still needs a good signature; each call gets its own header object", async () => {
+		const { config } = await fixture("ES256");
+		const session = new Session(config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const verifier = createSessionVerifier({ ...session.options, now: () => NOW_MS });
+		expect(verifier.engine).toBe("node");
+		const one = await verifier.verifyWithHeader(token);
+		expect(Object.isFrozen(one.protectedHeader)).toBe(false);
+		(one.protectedHeader as Record<string, unknown>).alg = "none";
+		(one.protectedHeader as Record<string, unknown>).extra = 1;
+		// the same header segment (now known) on a forged token: refused as before
+		const forged = tamper(token);
+		expect(forged.split(".")[0]).toBe(token.split(".")[0]);
+		const e = await caught(() => verifier.verify(forged));
+		expect(e.code).toBe("ERR_SESSION_SIGNATURE_INVALID");
+		// the caller's edits did not reach the memo
+		const two = await verifier.verifyWithHeader(token);
+		expect(two.protectedHeader).not.toBe(one.protectedHeader);
+		expect(two.protectedHeader).toEqual({
+			alg: "ES256",
+			kid: config.header.kid,
+			typ: "xshl-session+jwt",
+		});
+		// a known header whose alg the allowlist no longer has is refused
+		const narrowed = createSessionVerifier({
+			...session.options,
+			now: () => NOW_MS,
+			algorithms: ["ES256"],
+		});
+		await narrowed.verify(token);
+		const other = createSessionVerifier({
+			...session.options,
+			now: () => NOW_MS,
+			algorithms: ["EdDSA"],
+		});
+		expect((await caught(() => other.verify(token))).code).toBe("ERR_SESSION_ALG_NOT_ALLOWED");
 	});
 });
 

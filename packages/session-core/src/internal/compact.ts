@@ -300,6 +300,7 @@ export function checkJwtFast(
 	token: unknown,
 	maxTokenBytes: number,
 	b: GateBuffer,
+	knownHeader?: ParsedJson,
 ): FastJwtSegments {
 	if (typeof token === "string" && token.length <= maxTokenBytes) {
 		const first = token.indexOf(".");
@@ -311,30 +312,39 @@ export function checkJwtFast(
 			!token.startsWith(BOM) &&
 			!token.includes(`.${BOM}`)
 		) {
-			const h = token.slice(0, first);
 			const p = token.slice(first + 1, second);
 			const s = token.slice(second + 1);
-			const hb = b.Buffer.from(h, "base64url");
 			const pb = b.Buffer.from(p, "base64url");
 			const sb = b.Buffer.from(s, "base64url");
-			if (
-				hb.toString("base64url") === h &&
-				pb.toString("base64url") === p &&
-				sb.toString("base64url") === s
-			) {
-				const header = b.isUtf8(hb) ? hb.toString("utf8") : undefined;
+			if (pb.toString("base64url") === p && sb.toString("base64url") === s) {
+				let header: string | undefined;
+				let headerJson: ParsedJson;
+				if (knownHeader !== undefined) {
+					// the caller has seen this exact header segment pass every check below
+					header = undefined;
+					headerJson = knownHeader;
+				} else {
+					const h = token.slice(0, first);
+					const hb = b.Buffer.from(h, "base64url");
+					if (hb.toString("base64url") !== h) return checkJwtFull(token, maxTokenBytes, b);
+					header = b.isUtf8(hb) ? hb.toString("utf8") : undefined;
+					headerJson = parseJson(header);
+					const inHeader = duplicateOf(header, headerJson);
+					if (inHeader !== undefined) throw duplicateInHeader(inHeader);
+				}
 				const payload = b.isUtf8(pb) ? pb.toString("utf8") : undefined;
-				const headerJson = parseJson(header);
 				const payloadJson = parseJson(payload);
-				const inHeader = duplicateOf(header, headerJson);
-				if (inHeader !== undefined) throw duplicateInHeader(inHeader);
 				const inClaims = duplicateOf(payload, payloadJson);
 				if (inClaims !== undefined) throw duplicateInClaims(inClaims);
 				return { header, payload, headerJson, payloadJson, signature: sb, second };
 			}
 		}
 	}
-	// not on the fast path: the full gate throws its exact error
+	return checkJwtFull(token, maxTokenBytes, b);
+}
+
+/** Not on the fast path: the full gate, which throws its exact error. */
+function checkJwtFull(token: unknown, maxTokenBytes: number, b: GateBuffer): FastJwtSegments {
 	const segments = checkJwt(token, maxTokenBytes, (t, start, end) => {
 		const bytes = b.Buffer.from(t.slice(start, end), "base64url");
 		return b.isUtf8(bytes) ? bytes.toString("utf8") : undefined;

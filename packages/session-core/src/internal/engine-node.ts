@@ -246,6 +246,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/** A header segment seen on a verified token, with what the checks made of it. */
+interface KnownHeader {
+	readonly header: Readonly<Record<string, unknown>>;
+	readonly b64: boolean;
+	readonly json: ParsedJson;
+}
+
+/** How many distinct verified header segments an engine keeps. */
+const KNOWN_HEADERS = 32;
+
 /** The alternative for keys the node path does not take (a resolver returning a JWK, ...). */
 export type ResolvedFallback = (token: string, key: unknown) => Promise<VerifiedJws>;
 
@@ -312,6 +322,24 @@ export function nodeEngine(
 		}
 		byAlg.set(alg, v);
 		return v;
+	}
+
+	// Header segments of tokens whose signature verified, with their parsed and checked header:
+	// a server sees a handful (one per signing key), so the next token with the same segment
+	// skips its decoding, JSON parse and duplicate-member scan. Only headers of primitive values
+	// (a shallow copy per call is then a full copy), at most KNOWN_HEADERS, the oldest evicted;
+	// entries come only from verified tokens, so a forger cannot fill it.
+	const knownHeaders = new Map<string, KnownHeader>();
+	function remember(segment: string, h: Record<string, unknown>, b64: boolean): void {
+		for (const key in h) {
+			const v = h[key];
+			if (typeof v === "object" && v !== null) return;
+		}
+		if (knownHeaders.size >= KNOWN_HEADERS) {
+			knownHeaders.delete(knownHeaders.keys().next().value as string);
+		}
+		const header = Object.freeze({ ...h });
+		knownHeaders.set(segment, { header, b64, json: { ok: true, value: header } });
 	}
 
 	function fail(error: unknown): never {
@@ -453,15 +481,25 @@ export function nodeEngine(
 		return c;
 	}
 
-	function verify(token: string): Promise<VerifiedJws> {
+	function verifyThen<R>(token: string, next: (result: VerifiedJws) => R): Promise<R> {
 		let h: Record<string, unknown>;
 		let b64: boolean;
 		let parts: { payload: string; protected: string; signature: string };
 		let segments: ReturnType<typeof checkJwtFast>;
+		let known: KnownHeader | undefined;
+		let first: number;
 		try {
-			segments = checkJwtFast(token, maxTokenBytes, crypto);
-			h = header(segments.headerJson);
-			b64 = crit(h);
+			first = typeof token === "string" ? token.indexOf(".") : -1;
+			known = first > 0 ? knownHeaders.get(token.slice(0, first)) : undefined;
+			segments = checkJwtFast(token, maxTokenBytes, crypto, known?.json);
+			if (known !== undefined) {
+				// a header segment a verified token had: the gate, crit and alg checks passed for it
+				h = { ...known.header };
+				b64 = known.b64;
+			} else {
+				h = header(segments.headerJson);
+				b64 = crit(h);
+			}
 			const alg = h.alg;
 			if (typeof alg !== "string" || alg.length === 0) {
 				fail(new errors.JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid'));
@@ -469,7 +507,6 @@ export function nodeEngine(
 			if (!allow().set.has(alg)) {
 				fail(new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed'));
 			}
-			const first = token.indexOf(".");
 			const second = segments.second;
 			parts = {
 				payload: token.slice(first + 1, second),
@@ -479,8 +516,8 @@ export function nodeEngine(
 		} catch (error) {
 			return Promise.reject(error);
 		}
-		const finish = (key: unknown): VerifiedJws | Promise<VerifiedJws> => {
-			if (!isCryptoKey(key) && !(key instanceof Uint8Array)) return fallback(token, key);
+		const finish = (key: unknown): R | Promise<R> => {
+			if (!isCryptoKey(key) && !(key instanceof Uint8Array)) return fallback(token, key).then(next);
 			const alg = h.alg as string;
 			const second = segments.second;
 			let verified = false;
@@ -489,7 +526,7 @@ export function nodeEngine(
 				run = verifierOf(key, alg);
 			} catch (error) {
 				// a runtime whose KeyObject cannot take this CryptoKey: jose verifies it
-				if (error instanceof NoKeyObject) return fallback(token, key);
+				if (error instanceof NoKeyObject) return fallback(token, key).then(next);
 				fail(error);
 			}
 			try {
@@ -499,10 +536,11 @@ export function nodeEngine(
 			}
 			if (!verified) fail(new errors.JWSSignatureVerificationFailed());
 			if (!b64) fail(new errors.JWTInvalid("JWTs MUST NOT use unencoded payload"));
-			return {
+			if (known === undefined) remember(parts.protected, h, b64);
+			return next({
 				payload: claims(h, segments.payloadJson),
 				protectedHeader: h as VerifiedJws["protectedHeader"],
-			};
+			});
 		};
 		const key = resolve(h, parts);
 		if (typeof (key as PromiseLike<unknown> | null)?.then === "function") {
@@ -516,5 +554,8 @@ export function nodeEngine(
 		}
 	}
 
-	return { name: "node", verify, algorithms: () => allow().list };
+	const same = (result: VerifiedJws): VerifiedJws => result;
+	const verify = (token: string): Promise<VerifiedJws> => verifyThen(token, same);
+
+	return { name: "node", verify, verifyThen, algorithms: () => allow().list };
 }
