@@ -3,6 +3,7 @@
  * session-core against a key set, bound to the client by the trace recipe, then the
  * `isRevoked` hook, required scopes and the claim check.
  */
+
 import {
 	createSessionVerifier,
 	type RevocationSource,
@@ -13,6 +14,7 @@ import {
 	type VerifiedSession,
 	type VerifyCacheOptions,
 } from "@xshl/session-core";
+import type { Trace } from "@xshl/trace";
 import { createClientIpResolver, type RequestInfo, type TrustedProxies } from "./client-ip";
 import {
 	HttpBadRequestError,
@@ -34,6 +36,7 @@ import {
 	type TraceRecipe,
 	traceOf,
 	traceParts,
+	tracePartsKey,
 	WEB_TRACE_RECIPE,
 } from "./trace-recipe";
 
@@ -143,7 +146,18 @@ export interface Authenticator {
 	readonly recipe: TraceRecipe | false;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+/** `Bearer ` and a compact JWS's characters; the dots are counted apart (no backtracking). */
+const BEARER = /^Bearer [A-Za-z0-9_.-]+$/;
+
+/** The token of a `Bearer` value: three base64url segments, the first two non-empty. */
+function bearerToken(h: string): string | undefined {
+	if (!BEARER.test(h)) return undefined;
+	const first = h.indexOf(".", 7);
+	if (first <= 7) return undefined;
+	const second = h.indexOf(".", first + 1);
+	if (second <= first + 1 || h.indexOf(".", second + 1) !== -1) return undefined;
+	return h.slice(7);
+}
 
 /**
  * The scopes of a claims object: an array, or a space-separated string.
@@ -267,11 +281,24 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 			throw new HttpTokenMissingError("Authorization: Bearer token required");
 		if (h.length > maxTokenBytes + 7)
 			throw new HttpTokenMalformedError("Authorization header is malformed");
-		const m = BEARER.exec(h);
-		if (!m) throw new HttpTokenMalformedError("Authorization header is malformed");
-		return m[1]!;
+		const token = bearerToken(h);
+		if (token === undefined) throw new HttpTokenMalformedError("Authorization header is malformed");
+		return token;
 	};
 
+	// one Trace per client, by its parts' exact key (bounded, the oldest evicted): no Trace is
+	// built per request, and the verifier finds its sid and the last jti's trace value memoized
+	const traces = new Map<string, Trace>();
+	const traceFor = (parts: TraceParts): Trace => {
+		const key = tracePartsKey(parts);
+		let trace = traces.get(key);
+		if (trace === undefined) {
+			trace = traceOf(parts);
+			if (traces.size >= 1024) traces.delete(traces.keys().next().value as string);
+			traces.set(key, trace);
+		}
+		return trace;
+	};
 	const isRevoked = options.isRevoked;
 	const authenticateHead = async (
 		request: RequestHead,
@@ -285,7 +312,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 			// one compiled verifier; this client's trace per call (its sid memoized per trace)
 			verified = await (parts === undefined
 				? verifier.verifyWithHeader(token)
-				: verifier.verifyWithHeader(token, { trace: traceOf(parts) }));
+				: verifier.verifyWithHeader(token, { trace: traceFor(parts) }));
 		} catch (err) {
 			const code = (err as { code?: unknown })?.code;
 			if (

@@ -21,8 +21,13 @@ const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 /** What `Headers` refuses in a value: NUL, CR, LF, or a character above U+00FF. */
 const REFUSED = /[\0\n\r\u0100-\uffff]/;
 
+/** Anything {@link normalize} has to act on: whitespace at an end, or a refused character. */
+const UNUSUAL = /^[\t\n\r ]|[\t\n\r ]$|[\0\n\r\u0100-\uffff]/;
+
 function normalize(value: unknown): string | undefined {
-	const s = String(value).replace(EDGE_WHITESPACE, "");
+	const text = String(value);
+	if (!UNUSUAL.test(text)) return text;
+	const s = text.replace(EDGE_WHITESPACE, "");
 	return REFUSED.test(s) ? undefined : s;
 }
 

@@ -392,6 +392,28 @@ describe("bearer hostile inputs", () => {
 		["two tokens", (t: string) => `Bearer ${t} ${t}`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
 		["no token", () => "Bearer ", 401, "ERR_HTTP_TOKEN_MALFORMED"],
 		["1 MiB header", () => `Bearer ${"a".repeat(1 << 20)}`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
+		[
+			"two segments",
+			(t: string) => `Bearer ${t.slice(0, t.lastIndexOf("."))}`,
+			401,
+			"ERR_HTTP_TOKEN_MALFORMED",
+		],
+		["four segments", (t: string) => `Bearer ${t}.x`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
+		[
+			"empty header segment",
+			(t: string) => `Bearer ${t.slice(t.indexOf("."))}`,
+			401,
+			"ERR_HTTP_TOKEN_MALFORMED",
+		],
+		[
+			"empty claims segment",
+			(t: string) => `Bearer ${t.slice(0, t.indexOf(".") + 1)}${t.slice(t.lastIndexOf("."))}`,
+			401,
+			"ERR_HTTP_TOKEN_MALFORMED",
+		],
+		["padding", (t: string) => `Bearer ${t}=`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
+		["a dot first", (t: string) => `Bearer .${t}`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
+		["two spaces", (t: string) => `Bearer  ${t}`, 401, "ERR_HTTP_TOKEN_MALFORMED"],
 	])("%s → %i %s", async (_n, make, status, code) => {
 		const { server } = await fixture();
 		const s = await login(server);
