@@ -129,6 +129,11 @@ describe("ALG-06/ALG-07: alg confusion", () => {
 		const ks = new LocalKeySet({ name: "n", jwks: { keys: [noAlg] } });
 		await ks.load();
 		expect(ks.algorithms("sig")).toEqual(["RS256"]);
+		// computed once per key index, handed out as a copy: a caller's edit reaches nobody
+		const list = ks.algorithms("sig");
+		list.push("HS256");
+		expect(ks.algorithms("sig")).toEqual(["RS256"]);
+		expect(ks.algorithms("sig")).not.toBe(ks.algorithms("sig"));
 		const t = await hs256("r-noalg", new Uint8Array(32));
 		const e = await rejection(jwtVerify(t, ks.resolver));
 		expect(e.code).toBe("ERR_KEYS_NO_MATCHING_KEY");

@@ -147,7 +147,19 @@ export class KeyIndex {
 		return importFor(e, KeyIndex.algOf(e, q));
 	}
 
+	/** The sorted algorithms per use, computed once (the entries never change). */
+	readonly #algorithms = new Map<KeyUse, readonly string[]>();
+
 	algorithms(use: KeyUse): string[] {
+		let list = this.#algorithms.get(use);
+		if (list === undefined) {
+			list = Object.freeze(this.#computeAlgorithms(use));
+			this.#algorithms.set(use, list);
+		}
+		return list.slice();
+	}
+
+	#computeAlgorithms(use: KeyUse): string[] {
 		const out = new Set<string>();
 		for (const e of this.entries) {
 			const d = e.defaultAlg[use];

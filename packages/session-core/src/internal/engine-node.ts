@@ -246,6 +246,40 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/** jose's `JWTClaimValidationFailed` for `claim`, mapped to our error. */
+function claimFailed(
+	c: Record<string, unknown>,
+	claim: string,
+	reason = "check_failed",
+	message = `unexpected "${claim}" claim value`,
+): never {
+	throw joseError(new errors.JWTClaimValidationFailed(message, c, claim, reason));
+}
+
+/** A NumericDate claim as jose reads it: absent (not `iat`), or a number, or refused. */
+function numericClaim(c: Record<string, unknown>, claim: string): number | undefined {
+	const value = c[claim];
+	if (value === undefined && claim !== "iat") return undefined;
+	if (typeof value !== "number")
+		claimFailed(c, claim, "invalid", `"${claim}" claim must be a number`);
+	return value;
+}
+
+/** Largest time value a `Date` holds (ms); beyond it `new Date(ms)` is invalid. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * jose's `epoch(new Date(ms))` (whole seconds, floored) without a `Date` per call: a `Date`
+ * truncates its time value toward zero, so the same for every number it holds; anything else
+ * (NaN, out of range, not a number) goes through `Date` and gives NaN as before.
+ */
+function epochSeconds(ms: number): number {
+	if (typeof ms === "number" && ms >= -MAX_DATE_MS && ms <= MAX_DATE_MS) {
+		return Math.floor(Math.trunc(ms) / 1000);
+	}
+	return Math.floor(new Date(ms).getTime() / 1000);
+}
+
 /** A header segment seen on a verified token, with what the checks made of it. */
 interface KnownHeader {
 	readonly header: Readonly<Record<string, unknown>>;
@@ -419,20 +453,15 @@ export function nodeEngine(
 		if (!isPlainObject(set))
 			fail(new errors.JWTInvalid("JWT Claims Set must be a top-level JSON object"));
 		const c = set;
-		function failed(
-			claim: string,
-			reason = "check_failed",
-			message = `unexpected "${claim}" claim value`,
-		): never {
-			fail(new errors.JWTClaimValidationFailed(message, c, claim, reason));
-		}
 		if (typ !== undefined && (typeof h.typ !== "string" || normalizeTyp(h.typ) !== typ)) {
-			failed("typ", "check_failed", 'unexpected "typ" JWT header value');
+			claimFailed(c, "typ", "check_failed", 'unexpected "typ" JWT header value');
 		}
-		for (const claim of presence) {
-			if (!Object.hasOwn(c, claim)) failed(claim, "missing", `missing required "${claim}" claim`);
+		for (let i = 0; i < presence.length; i++) {
+			const claim = presence[i] as string;
+			if (!Object.hasOwn(c, claim))
+				claimFailed(c, claim, "missing", `missing required "${claim}" claim`);
 		}
-		if (issuer !== undefined && !issuer.includes(c.iss as string)) failed("iss");
+		if (issuer !== undefined && !issuer.includes(c.iss as string)) claimFailed(c, "iss");
 		if (audience !== undefined) {
 			const aud = c.aud;
 			const ok =
@@ -441,22 +470,16 @@ export function nodeEngine(
 					: Array.isArray(aud)
 						? audience.some((a) => aud.includes(a))
 						: false;
-			if (!ok) failed("aud");
+			if (!ok) claimFailed(c, "aud");
 		}
-		const now = Math.floor(new Date(clockMs()).getTime() / 1000);
+		const now = epochSeconds(clockMs());
 		if (!Number.isFinite(now)) fail(new TypeError("Invalid currentDate option input"));
-		function number(claim: string): number | undefined {
-			const value = c[claim];
-			if (value === undefined && claim !== "iat") return undefined;
-			if (typeof value !== "number") failed(claim, "invalid", `"${claim}" claim must be a number`);
-			return value;
-		}
-		const iat = number("iat") as number;
-		const nbf = number("nbf");
+		const iat = numericClaim(c, "iat") as number;
+		const nbf = numericClaim(c, "nbf");
 		if (nbf !== undefined && nbf > now + leeway) {
-			failed("nbf", "check_failed", '"nbf" claim timestamp check failed');
+			claimFailed(c, "nbf", "check_failed", '"nbf" claim timestamp check failed');
 		}
-		const exp = number("exp");
+		const exp = numericClaim(c, "exp");
 		if (exp !== undefined && exp <= now - leeway) {
 			fail(new errors.JWTExpired('"exp" claim timestamp check failed', c, "exp", "check_failed"));
 		}
@@ -472,7 +495,8 @@ export function nodeEngine(
 			);
 		}
 		if (age < -leeway) {
-			failed(
+			claimFailed(
+				c,
 				"iat",
 				"check_failed",
 				'"iat" claim timestamp check failed (it should be in the past)',
