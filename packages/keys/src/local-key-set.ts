@@ -179,6 +179,31 @@ export class LocalKeySet implements KeySet {
 	) => this.getKey({ kid: protectedHeader.kid, alg: protectedHeader.alg, use: "sig" });
 
 	/**
+	 * The signing key {@link LocalKeySet.resolver} would resolve for this header, when it is
+	 * already imported; `undefined` otherwise (no key, several, an invalid `kid`, not loaded
+	 * yet): the resolver then answers, with its error. Never throws. session-core's
+	 * `node:crypto` engine uses it to verify without waiting for a promise.
+	 *
+	 * @param protectedHeader - the token's protected header (`kid`, `alg`).
+	 * @returns the key, or `undefined`.
+	 * @example
+	 * ```ts
+	 * keys.resolveSync({ kid: 'k1', alg: 'ES256' }) // CryptoKey once loaded
+	 * ```
+	 */
+	readonly resolveSync = (protectedHeader: ResolverHeader): CryptoKey | undefined => {
+		try {
+			return this.#current()?.getSync({
+				kid: protectedHeader.kid,
+				alg: protectedHeader.alg,
+				use: "sig",
+			});
+		} catch {
+			return undefined;
+		}
+	};
+
+	/**
 	 * @param use - `sig` or `enc`.
 	 * @returns the sorted `alg`s of the keys for that use (a key without `alg` counts with its
 	 *   default: RS256, ES256/384/512 by curve, EdDSA, RSA-OAEP-256, ECDH-ES+A256KW).

@@ -193,3 +193,42 @@ describe("LocalKeySet", () => {
 		}
 	});
 });
+
+describe("LocalKeySet.resolveSync", () => {
+	it("answers what the resolver resolves when the key is at hand, undefined otherwise, never throws", async () => {
+		const { generateKeyPair, exportJWK } = await import("jose");
+		const a = await generateKeyPair("ES256", { extractable: true });
+		const b = await generateKeyPair("ES256", { extractable: true });
+		const jwk = (k: CryptoKey, kid: string) =>
+			exportJWK(k).then((j) => ({ ...j, kid, alg: "ES256", use: "sig" }));
+		const ks = new LocalKeySet({
+			name: "n",
+			jwks: {
+				keys: [
+					await jwk(a.publicKey, "a"),
+					await jwk(b.publicKey, "dup"),
+					await jwk(a.publicKey, "dup"),
+				],
+			},
+		});
+		// before the import finishes: nothing at hand, the resolver waits instead
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBeUndefined();
+		await ks.load();
+		const viaResolver = await ks.resolver({ kid: "a", alg: "ES256" });
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBe(viaResolver);
+		// whatever the resolver refuses is undefined here (it then throws its own error)
+		for (const header of [
+			{ kid: "unknown", alg: "ES256" },
+			{ kid: "a", alg: "RS256" },
+			{ kid: "dup", alg: "ES256" },
+			{ kid: 7 as unknown as string, alg: "ES256" },
+			{ kid: "x".repeat(10_000), alg: "ES256" },
+			{ alg: "ES256" },
+		]) {
+			expect(ks.resolveSync(header), JSON.stringify(header).slice(0, 40)).toBeUndefined();
+			await expect(ks.resolver(header)).rejects.toMatchObject({
+				code: expect.stringMatching(/^ERR_KEYS_(NO_MATCHING_KEY|MULTIPLE_MATCHING_KEYS)$/),
+			});
+		}
+	});
+});

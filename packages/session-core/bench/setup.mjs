@@ -1,11 +1,13 @@
 // Shared setup of the session-core benchmarks: the same claim shape (~300 bytes) and
-// pre-imported keys for every library (CryptoKey for jose and us, KeyObject for
-// jsonwebtoken, PEM cached by fast-jwt's factories).
+// pre-imported keys for every library (a LocalKeySet from the JWKS for us, as a resource
+// server runs it; the CryptoKey for jose, a KeyObject for jsonwebtoken, PEM cached by
+// fast-jwt's factories).
 import { createPrivateKey, createPublicKey, verify as cryptoVerify, randomUUID } from "node:crypto";
 import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
 import { Trace } from "@xshl/trace";
 import { createSigner, createVerifier } from "fast-jwt";
-import { exportPKCS8, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import { LocalKeySet } from "@xshl/keys";
+import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 
 export const ALGS = /** @type {const} */ (["ES256", "EdDSA", "RS256"]);
@@ -24,13 +26,12 @@ export async function setup(alg) {
 	const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
 	const pkcs8 = await exportPKCS8(privateKey);
 	const spki = await exportSPKI(publicKey);
-	/** @type {import("@xshl/session-core").SessionKeySet} */
-	const keys = {
+	// as a resource server runs it: a LocalKeySet from the issuer's JWKS
+	const keys = new LocalKeySet({
 		name: "session_name",
-		resolver: async () => publicKey,
-		algorithms: () => [alg],
-		getKey: async () => publicKey,
-	};
+		jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg, use: "sig" }] },
+	});
+	await keys.load();
 	const config = await SessionConfig.create({
 		keys,
 		app: "2f1e5b1c-7a7e-4c1e-9b7a-1f0e8d9c6b5a",

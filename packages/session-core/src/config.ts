@@ -43,6 +43,14 @@ export interface SessionKeySet {
 		protectedHeader: { kid?: string; alg?: string },
 		token?: unknown,
 	) => Promise<CryptoKey>;
+	/**
+	 * Optional synchronous lookup: the key {@link SessionKeySet.resolver} would resolve for this
+	 * header when it is at hand (imported, nothing to fetch or wait for), else `undefined` (the
+	 * resolver is then called and answers, errors included). Never throws. With it the
+	 * `node:crypto` engine finishes a verify without waiting for a promise. `@xshl/keys`'
+	 * `LocalKeySet` (and a ring's `keySet(name)`) has it.
+	 */
+	readonly resolveSync?: (protectedHeader: { kid?: string; alg?: string }) => CryptoKey | undefined;
 	/** `alg`s of the loaded keys for a use; `[]` before the first load. */
 	algorithms(use: "sig" | "enc"): string[];
 	/** Looks a key up by `kid`/`alg`/`use`. */

@@ -109,7 +109,10 @@ export function strictKeySet(keys: readonly DiffKey[], name = "diff_set"): Sessi
 	};
 }
 
-/** A careless key set: the key of the `kid`, whatever `alg` the header names (binding is the verifier's job). */
+/**
+ * A careless key set: the key of the `kid`, whatever `alg` the header names (binding is the
+ * verifier's job), also through `resolveSync`.
+ */
 export function laxKeySet(keys: readonly DiffKey[], name = "diff_set"): SessionKeySet {
 	const byKid = new Map(keys.map((k) => [k.kid, k]));
 	const getKey = async (q: { kid?: string }) => {
@@ -122,6 +125,9 @@ export function laxKeySet(keys: readonly DiffKey[], name = "diff_set"): SessionK
 	return {
 		name,
 		resolver: (h) => getKey({ kid: h.kid }),
+		// the node engine takes the synchronous lookup (the lax and hmac sets), jose the resolver:
+		// the comparison covers both ways of reaching a key
+		resolveSync: (h) => (typeof h.kid === "string" ? byKid.get(h.kid)?.publicKey : undefined),
 		getKey,
 		algorithms: () => [],
 	};

@@ -590,6 +590,81 @@ describe("per-call trace (issue 13 §3)", () => {
 	});
 });
 
+describe("a key set's resolveSync (the node engine's lookup without a promise)", () => {
+	async function setup() {
+		const f = await fixture("ES256");
+		const session = new Session(f.config, UA, SALT);
+		session.aud = "service-api";
+		const token = await session.jwt();
+		const lookups: unknown[] = [];
+		let answer: (h: { kid?: string; alg?: string }) => unknown = (h) =>
+			h.kid === f.key.kid ? f.key.publicKey : undefined;
+		const keys = Object.assign(f.keys, {
+			resolveSync: (h: { kid?: string; alg?: string }) => {
+				lookups.push({ ...h });
+				return answer(h) as CryptoKey | undefined;
+			},
+		});
+		const verifier = createSessionVerifier({ ...session.options, keys, now: () => NOW_MS });
+		const joseVerifier = createSessionVerifier({
+			...session.options,
+			keys,
+			now: () => NOW_MS,
+			engine: "jose",
+		});
+		return { f, token, keys, lookups, verifier, joseVerifier, set: (a: typeof answer) => (answer = a) };
+	}
+
+	it("a key at hand is used with no resolver call; the result is jose's", async () => {
+		const { f, token, keys, lookups, verifier, joseVerifier } = await setup();
+		const before = keys.resolverCalls;
+		const claims = await verifier.verify(token);
+		expect(keys.resolverCalls).toBe(before);
+		expect(lookups).toEqual([{ alg: "ES256", kid: f.key.kid, typ: "xshl-session+jwt" }]);
+		expect(claims).toEqual(await joseVerifier.verify(token));
+		// the jose engine never asks it
+		expect(lookups).toHaveLength(1);
+		// a forged signature is refused on this path too
+		expect((await caught(() => verifier.verify(tamper(token)))).code).toBe(
+			"ERR_SESSION_SIGNATURE_INVALID",
+		);
+	});
+
+	it("undefined, a throw or something not a CryptoKey: the resolver answers, its error mapped", async () => {
+		const { f, token, keys, verifier, joseVerifier, set } = await setup();
+		const expected = await joseVerifier.verify(token);
+		for (const answer of [
+			() => undefined,
+			() => {
+				throw new Error("lookup exploded");
+			},
+			() => f.key.publicJwk,
+		]) {
+			set(answer);
+			const before = keys.resolverCalls;
+			expect(await verifier.verify(token)).toEqual(expected);
+			expect(keys.resolverCalls).toBe(before + 1);
+		}
+		// the resolver's own refusal is what the caller sees
+		set(() => undefined);
+		const other = new Session(
+			new SessionConfig({
+				keys,
+				app: APP,
+				audience: ["service-api"],
+				header: { alg: "ES256", kid: "unknown-kid" },
+				key: f.key.privateKey,
+				now: () => NOW_MS,
+			}),
+			UA,
+			SALT,
+		);
+		other.aud = "service-api";
+		const e = await caught(async () => verifier.verify(await other.jwt()));
+		expect(e.code).toBe("ERR_SESSION_KEY_UNKNOWN");
+	});
+});
+
 describe("the node engine's verified-header memo", () => {
 	it("a known header segment still needs a good signature; each call gets its own header object", async () => {
 		const { config } = await fixture("ES256");

@@ -424,12 +424,23 @@ export function nodeEngine(
 		return true;
 	}
 
+	const resolveSync = keys.resolveSync;
 	/** The key set's key (or the HMAC secret, as is), as jose would await it; errors mapped. */
 	function resolve(
 		h: Record<string, unknown>,
 		parts: { payload: string; protected: string; signature: string },
 	): unknown {
 		if (hmacSecret !== undefined && (h.alg as string).startsWith("HS")) return hmacSecret;
+		if (resolveSync !== undefined) {
+			// the key at hand, with no promise; anything else is the resolver's to answer
+			let key: unknown;
+			try {
+				key = resolveSync(h as { kid?: string; alg?: string });
+			} catch {
+				key = undefined;
+			}
+			if (isCryptoKey(key)) return key;
+		}
 		try {
 			return keys.resolver(h as { kid?: string; alg?: string }, parts);
 		} catch (error) {
