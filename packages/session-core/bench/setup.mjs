@@ -3,10 +3,10 @@
 // server runs it; the CryptoKey for jose, a KeyObject for jsonwebtoken, PEM cached by
 // fast-jwt's factories).
 import { createPrivateKey, createPublicKey, verify as cryptoVerify, randomUUID } from "node:crypto";
+import { LocalKeySet } from "@xshl/keys";
 import { createSessionVerifier, Session, SessionConfig } from "@xshl/session-core";
 import { Trace } from "@xshl/trace";
 import { createSigner, createVerifier } from "fast-jwt";
-import { LocalKeySet } from "@xshl/keys";
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 

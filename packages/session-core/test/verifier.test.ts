@@ -612,7 +612,15 @@ describe("a key set's resolveSync (the node engine's lookup without a promise)",
 			now: () => NOW_MS,
 			engine: "jose",
 		});
-		return { f, token, keys, lookups, verifier, joseVerifier, set: (a: typeof answer) => (answer = a) };
+		return {
+			f,
+			token,
+			keys,
+			lookups,
+			verifier,
+			joseVerifier,
+			set: (a: typeof answer) => (answer = a),
+		};
 	}
 
 	it("a key at hand is used with no resolver call; the result is jose's", async () => {
