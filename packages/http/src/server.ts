@@ -381,6 +381,8 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 	const keys: SessionKeySet = {
 		name,
 		resolver: (header, token) => ringKeys().resolver(header, token as never),
+		// the key at hand with no promise (session-core's node:crypto engine asks first)
+		resolveSync: (header) => ringKeys().resolveSync(header),
 		algorithms: (use) => ringKeys().algorithms(use),
 		getKey: (query) => ringKeys().getKey(query),
 	};

@@ -200,6 +200,18 @@ describe("authenticateHead", () => {
 		expect(r.claims.sub).toBe("alice");
 	});
 
+	it("the issuer's key set offers the ring's key synchronously (resolveSync), the resolver's key", async () => {
+		const { f, s } = await setup();
+		const [h] = s.accessToken.split(".");
+		const header = JSON.parse(Buffer.from(h as string, "base64url").toString()) as {
+			kid: string;
+			alg: string;
+		};
+		const sync = f.server.keys.resolveSync?.({ kid: header.kid, alg: header.alg });
+		expect(sync).toBe(await f.server.keys.resolver({ kid: header.kid, alg: header.alg }));
+		expect(f.server.keys.resolveSync?.({ kid: "unknown", alg: header.alg })).toBeUndefined();
+	});
+
 	it("serves the issuer's own check (SessionServer.authenticateHead)", async () => {
 		const { f, s } = await setup();
 		const r = await f.server.authenticateHead(

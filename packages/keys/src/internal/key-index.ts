@@ -147,13 +147,16 @@ export class KeyIndex {
 		return importFor(e, KeyIndex.algOf(e, q));
 	}
 
-	/** The sorted algorithms per use, computed once (the entries never change). */
-	readonly #algorithms = new Map<KeyUse, readonly string[]>();
+	/**
+	 * The sorted algorithms per use, computed once (the entries never change). Kept private and
+	 * handed out as copies; not frozen, as V8 copies a frozen array some 20 times slower.
+	 */
+	readonly #algorithms = new Map<KeyUse, string[]>();
 
 	algorithms(use: KeyUse): string[] {
 		let list = this.#algorithms.get(use);
 		if (list === undefined) {
-			list = Object.freeze(this.#computeAlgorithms(use));
+			list = this.#computeAlgorithms(use);
 			this.#algorithms.set(use, list);
 		}
 		return list.slice();
