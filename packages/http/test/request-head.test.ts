@@ -26,7 +26,7 @@ function webRequest(url: string, headers: NodeHeaders): Request {
 	return new Request(`http://xshl.invalid${url}`, { headers: h });
 }
 
-async function outcome(p: Promise<{ claims: { sub: string } }>): Promise<string> {
+async function outcome(p: Promise<{ claims: { sub?: string } }>): Promise<string> {
 	try {
 		return `ok:${(await p).claims.sub}`;
 	} catch (e) {
