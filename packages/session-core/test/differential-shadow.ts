@@ -39,6 +39,17 @@ vi.mock("../src/internal/engine-node", async (importOriginal) => {
 				last = keys.resolver(h, t);
 				return last;
 			},
+			// the synchronous lookup too (the node engine asks it first): a key it answers is
+			// what jose is then given
+			...(keys.resolveSync === undefined
+				? {}
+				: {
+						resolveSync: (h: { kid?: string; alg?: string }) => {
+							const key = keys.resolveSync?.(h);
+							if (key !== undefined) last = Promise.resolve(key);
+							return key;
+						},
+					}),
 		};
 		const replay: SessionKeySet = {
 			...recording,
