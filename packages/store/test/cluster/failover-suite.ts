@@ -12,7 +12,7 @@ import type { Cluster } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RedisStore } from "../../src/redis";
 import { randomPrefix } from "../redis-helpers";
-import { NODE_TIMEOUT_MS, type SharedCluster, type TestCluster } from "./harness";
+import type { SharedCluster, TestCluster } from "./harness";
 
 const PEPPER = "cluster-failover-pepper-0123456789abcdef";
 const TIMEOUT_MS = 250;
@@ -113,14 +113,6 @@ async function runLoad(
 	return load;
 }
 
-/** Whether a user of the failed shard rotated again after the first failure there. */
-function recovered(load: Load, subs: Set<string>, since: number): boolean {
-	const fails = load.failures.filter((f) => subs.has(f.sub) && f.at >= since).map((f) => f.at);
-	if (fails.length === 0) return false;
-	const first = Math.min(...fails);
-	return load.oks.some((o) => subs.has(o.sub) && o.op === "rotate" && o.at > first);
-}
-
 function tallyReasons(failures: Failure[]): Record<string, number> {
 	const out: Record<string, number> = {};
 	for (const f of failures) {
@@ -186,7 +178,7 @@ export function failover(shared: SharedCluster): void {
 		function watch(
 			victim: number,
 			replica: number,
-		): { stop(): { failAt: number; promotedAt: number } } {
+		): { promotedAt(): number; stop(): { failAt: number; promotedAt: number } } {
 			let failAt = 0;
 			let promotedAt = 0;
 			let on = true;
@@ -210,6 +202,7 @@ export function failover(shared: SharedCluster): void {
 				}
 			})();
 			return {
+				promotedAt: () => promotedAt,
 				stop() {
 					on = false;
 					return { failAt, promotedAt };
@@ -284,9 +277,15 @@ export function failover(shared: SharedCluster): void {
 			await sleep(800);
 			t0 = Date.now();
 			cluster.nodes.find((n) => n.port === victim)?.proc.kill("SIGKILL");
-			// load until the victim's users rotate again (at most 30 s), plus one second
+			// load until the replica is promoted and the victim's users rotate on it (at most 30 s),
+			// plus one second (a rotation answered just before the kill is no sign of recovery)
 			for (let i = 0; i < 600; i++) {
-				if (Date.now() - t0 > NODE_TIMEOUT_MS && recovered(live, victimSubs, t0)) break;
+				const promoted = watcher.promotedAt();
+				if (
+					promoted > 0 &&
+					live.oks.some((o) => victimSubs.has(o.sub) && o.op === "rotate" && o.at > promoted)
+				)
+					break;
 				await sleep(50);
 			}
 			await sleep(1000);
@@ -364,9 +363,17 @@ export function failover(shared: SharedCluster): void {
 			process.kill(pid, "SIGSTOP");
 			let resumedAt = 0;
 			try {
-				// paused until the victim's users rotate on the promoted replica (at most 30 s)
+				// paused until the replica is promoted and the victim's users rotate on it (at most
+				// 30 s): resuming earlier would test a slow primary, not a failed-over one (a rotation
+				// answered before the stop could count as recovery, and the node once resumed at
+				// 1.5 s, before its replica was promoted at 2.2 s)
 				for (let i = 0; i < 600; i++) {
-					if (Date.now() - t0 > NODE_TIMEOUT_MS && recovered(live, victimSubs, t0)) break;
+					const promoted = watcher.promotedAt();
+					if (
+						promoted > 0 &&
+						live.oks.some((o) => victimSubs.has(o.sub) && o.op === "rotate" && o.at > promoted)
+					)
+						break;
 					await sleep(50);
 				}
 				await sleep(500);
