@@ -16,21 +16,13 @@ import { createDeps } from "../dist/wiring.js";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) bench";
 
-async function demoServer(alg, cache) {
-	const config = loadConfig({
-		HOST: "127.0.0.1",
-		PORT: "0",
-		SIGNING_ALG: alg,
-		LOG_LEVEL: "silent",
-		ACCESS_TOKEN_TTL: "900",
-		VERIFY_CACHE: cache ? "8" : "0",
-	});
-	const app = await buildApp(await createDeps(config));
+/** Log alice in through the app's own `/auth/login`, listen, and return the bench target. */
+async function loginAndListen(app, password) {
 	const login = await app.inject({
 		method: "POST",
 		url: "/auth/login",
 		headers: { "content-type": "application/json", "x-xshl-request": "1", "user-agent": UA },
-		payload: { username: "alice", password: "alice-demo-pass" },
+		payload: { username: "alice", password },
 	});
 	const { access_token: token } = login.json();
 	const cookie = [login.headers["set-cookie"]]
@@ -43,6 +35,19 @@ async function demoServer(alg, cache) {
 		url: `${url}/api/me`,
 		headers: { authorization: `Bearer ${token}`, "user-agent": UA, cookie },
 	};
+}
+
+async function demoServer(alg, cache) {
+	const config = loadConfig({
+		HOST: "127.0.0.1",
+		PORT: "0",
+		SIGNING_ALG: alg,
+		LOG_LEVEL: "silent",
+		ACCESS_TOKEN_TTL: "900",
+		VERIFY_CACHE: cache ? "8" : "0",
+	});
+	const app = await buildApp(await createDeps(config));
+	return loginAndListen(app, "alice-demo-pass");
 }
 
 async function pluginServer(alg, cache) {
@@ -60,23 +65,7 @@ async function pluginServer(alg, cache) {
 	app.get("/api/me", { onRequest: app.xshl.authenticate }, async (req) => ({
 		claims: req.session,
 	}));
-	const login = await app.inject({
-		method: "POST",
-		url: "/auth/login",
-		headers: { "content-type": "application/json", "x-xshl-request": "1", "user-agent": UA },
-		payload: { username: "alice", password: "any" },
-	});
-	const { access_token: token } = login.json();
-	const cookie = [login.headers["set-cookie"]]
-		.flat()
-		.map((c) => c.split(";")[0])
-		.join("; ");
-	const url = await app.listen({ host: "127.0.0.1", port: 0 });
-	return {
-		app,
-		url: `${url}/api/me`,
-		headers: { authorization: `Bearer ${token}`, "user-agent": UA, cookie },
-	};
+	return loginAndListen(app, "any");
 }
 
 async function baselineServer(alg, cache) {

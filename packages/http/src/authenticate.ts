@@ -14,7 +14,6 @@ import {
 	type VerifiedSession,
 	type VerifyCacheOptions,
 } from "@xshl/session-core";
-import type { Trace } from "@xshl/trace";
 import { createClientIpResolver, type RequestInfo, type TrustedProxies } from "./client-ip";
 import {
 	HttpBadRequestError,
@@ -36,7 +35,6 @@ import {
 	type TraceRecipe,
 	traceOf,
 	traceParts,
-	tracePartsKey,
 	WEB_TRACE_RECIPE,
 } from "./trace-recipe";
 
@@ -286,19 +284,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		return token;
 	};
 
-	// one Trace per client, by its parts' exact key (bounded, the oldest evicted): no Trace is
-	// built per request, and the verifier finds its sid and the last jti's trace value memoized
-	const traces = new Map<string, Trace>();
-	const traceFor = (parts: TraceParts): Trace => {
-		const key = tracePartsKey(parts);
-		let trace = traces.get(key);
-		if (trace === undefined) {
-			trace = traceOf(parts);
-			if (traces.size >= 1024) traces.delete(traces.keys().next().value as string);
-			traces.set(key, trace);
-		}
-		return trace;
-	};
 	const isRevoked = options.isRevoked;
 	const authenticateHead = async (
 		request: RequestHead,
@@ -312,7 +297,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 			// one compiled verifier; this client's trace per call (its sid memoized per trace)
 			verified = await (parts === undefined
 				? verifier.verifyWithHeader(token)
-				: verifier.verifyWithHeader(token, { trace: traceFor(parts) }));
+				: verifier.verifyWithHeader(token, { trace: traceOf(parts) }));
 		} catch (err) {
 			const code = (err as { code?: unknown })?.code;
 			if (
