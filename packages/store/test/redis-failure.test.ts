@@ -93,6 +93,25 @@ describe("STO-05 Redis down: a closed 127.0.0.1 port", () => {
 		expect((e as Error).cause).toBeInstanceOf(Error);
 	});
 
+	it("a timeout that wins over the retry loop still names the last failed attempt as its cause", async () => {
+		// a client whose every call fails after 60 ms: the first failure is retried at 75 ms,
+		// that attempt is still pending at 100 ms, so the call's timer settles it
+		const slow = client(await freePort(), { enableOfflineQueue: false, lazyConnect: true });
+		let calls = 0;
+		slow.eval = (() => {
+			calls += 1;
+			return new Promise((_, reject) =>
+				setTimeout(() => reject(new Error(`Connection is closed. (${calls})`)), 60),
+			);
+		}) as unknown as typeof slow.eval;
+		const store = new RedisStore({ client: slow, timeoutMs: 100, pepper: PEPPER });
+		const e = (await store.logoutAll("u").catch((x: unknown) => x)) as Error;
+		expect(e).toMatchObject({ name: "StoreUnavailableError", code: "ERR_STORE_UNAVAILABLE" });
+		expect(e.message).toBe("redis did not answer logoutAll within 100 ms");
+		expect((e.cause as Error).message).toBe("Connection is closed. (1)");
+		expect(calls).toBe(2);
+	});
+
 	it("without a configured pepper, loading the shared one fails closed too, and is retried later", async () => {
 		const store = new RedisStore({ client: client(await freePort()), timeoutMs: 100 });
 		expect(await codeOf(store.login({ sub: "u", trace: "T" }))).toBe("ERR_STORE_UNAVAILABLE");

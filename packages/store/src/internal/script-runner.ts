@@ -181,12 +181,13 @@ export class ScriptRunner {
 	 * @throws {StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis does not answer in time.
 	 */
 	probe(): Promise<void> {
-		return this.#bounded("probe", async (endAt, cancelled) => {
+		return this.#bounded("probe", async (endAt, cancelled, seen) => {
 			for (;;) {
 				try {
 					return await this.#ensureProbed();
 				} catch (error) {
 					if (error instanceof StoreConfigError) throw error;
+					seen(error);
 					const retry = RETRYABLE.test(message(error)) && !cancelled();
 					if (!retry || Date.now() + RETRY_DELAY_MS >= endAt) throw error;
 					await sleep(RETRY_DELAY_MS);
@@ -209,18 +210,27 @@ export class ScriptRunner {
 	 * @throws {StoreConfigError} `ERR_STORE_CONFIG_INVALID` for a plain client on a cluster node.
 	 */
 	run(lua: string, op: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-		return this.#bounded(op, (endAt, cancelled) =>
-			this.#tries(lua, op, keys, args, endAt, cancelled),
+		return this.#bounded(op, (endAt, cancelled, seen) =>
+			this.#tries(lua, op, keys, args, endAt, cancelled, seen),
 		);
 	}
 
 	async #bounded<T>(
 		op: string,
-		body: (endAt: number, cancelled: () => boolean) => Promise<T>,
+		body: (endAt: number, cancelled: () => boolean, seen: (error: unknown) => void) => Promise<T>,
 	): Promise<T> {
 		const endAt = Date.now() + this.#timeoutMs;
 		let over = false;
-		const call = body(endAt, () => over);
+		// the last failed attempt, if any: the timeout's cause (a closed port retried until the
+		// deadline says why, whichever of the retry and the timer the event loop runs first)
+		let last: unknown;
+		const call = body(
+			endAt,
+			() => over,
+			(error) => {
+				last = error;
+			},
+		);
 		// a late failure after the timeout must not become an unhandled rejection
 		call.catch(() => undefined);
 		let timer: ReturnType<typeof setTimeout> | undefined;
@@ -228,7 +238,10 @@ export class ScriptRunner {
 			timer = setTimeout(() => {
 				over = true;
 				reject(
-					new StoreUnavailableError(`redis did not answer ${op} within ${this.#timeoutMs} ms`),
+					new StoreUnavailableError(
+						`redis did not answer ${op} within ${this.#timeoutMs} ms`,
+						last === undefined ? undefined : { cause: last },
+					),
 				);
 			}, this.#timeoutMs);
 		});
@@ -250,6 +263,7 @@ export class ScriptRunner {
 		args: (string | number)[],
 		endAt: number,
 		cancelled: () => boolean,
+		seen: (error: unknown) => void,
 	): Promise<unknown> {
 		const aKey = RECORDED.has(op) ? attemptKey(keys[0] ?? "", b64url(randomBytes(16))) : undefined;
 		const mode = aKey !== undefined ? "record" : WRITES.has(op) ? "deadline" : "read";
@@ -289,6 +303,7 @@ export class ScriptRunner {
 				if (error instanceof StoreConfigError || error instanceof StoreUnavailableError)
 					throw error;
 				if (error instanceof Cancelled) throw new StoreUnavailableError(`redis ${op} gave up`);
+				seen(error);
 				const text = message(error);
 				if (text.startsWith(LATE_REPLY)) {
 					const t = Number(text.split(" ")[1]);
