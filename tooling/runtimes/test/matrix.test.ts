@@ -142,6 +142,11 @@ function exec(command: string, args: string[], stdin: string): Promise<string> {
 		child.on("close", (code) =>
 			code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${err || out}`)),
 		);
+		// a child that exits before reading its input (`workerd --version`) breaks the pipe: it
+		// is judged by its exit code and output (asserted by the caller), not by the EPIPE
+		child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+			if (e.code !== "EPIPE") reject(e);
+		});
 		child.stdin.end(stdin);
 	});
 }
