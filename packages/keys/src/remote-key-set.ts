@@ -250,6 +250,37 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 	) => this.getKey({ kid: protectedHeader.kid, alg: protectedHeader.alg, use: "sig" });
 
 	/**
+	 * The signing key {@link RemoteKeySet.resolver} would resolve for this header, when the
+	 * installed set is fresh and holds exactly one imported key that fits; `undefined` otherwise
+	 * (nothing loaded, stale or expired, closed, an unknown or invalid `kid`, several keys): the
+	 * resolver then answers, with its refresh, cooldown and error. Like the resolver, an access
+	 * past the set's refresh time starts a background refresh. Never throws. session-core's
+	 * `node:crypto` engine uses it to verify without waiting for a promise.
+	 *
+	 * @param protectedHeader - the token's protected header (`kid`, `alg`).
+	 * @returns the key, or `undefined`.
+	 * @example
+	 * ```ts
+	 * keys.resolveSync({ kid: 'k1', alg: 'ES256' }) // CryptoKey once loaded and fresh
+	 * ```
+	 */
+	readonly resolveSync = (protectedHeader: ResolverHeader): CryptoKey | undefined => {
+		const s = this.#set;
+		if (s === undefined || this.#closed || this.#now() > s.fetchedAt + s.freshMs) return undefined;
+		try {
+			const key = s.index.getSync({
+				kid: protectedHeader.kid,
+				alg: protectedHeader.alg,
+				use: "sig",
+			});
+			if (key !== undefined) this.#maybeRefresh();
+			return key;
+		} catch {
+			return undefined;
+		}
+	};
+
+	/**
 	 * Like {@link RemoteKeySet.resolver} for encryption (recipient) keys: pass it where a JWE
 	 * recipient's public key is picked by `kid`/`alg`.
 	 *

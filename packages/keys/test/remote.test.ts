@@ -143,6 +143,55 @@ describe("freshness", () => {
 		expect(ks.stats().expiresAt).toBe(c.t + 120_000);
 	});
 
+	it("resolveSync: the resolver's key while the set is fresh (an access past the refresh time refreshes in the background), undefined otherwise", async () => {
+		let keys = [A.publicJwk, R.publicJwk];
+		const s = await serve((req, res) =>
+			json({ keys }, { "cache-control": "public, max-age=120" })(req, res),
+		);
+		const c = clock();
+		const ks = remote(s.url(), { now: c.now });
+		// nothing loaded: the resolver loads instead
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBeUndefined();
+		expect(s.requests).toBe(0);
+		await ks.load();
+		const a = await ks.resolver({ kid: "a", alg: "ES256" });
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBe(a);
+		expect(ks.resolveSync({ kid: "r", alg: "RS256" })).toBe(
+			await ks.resolver({ kid: "r", alg: "RS256" }),
+		);
+		// whatever the resolver refuses (or must fetch for) is undefined here, and fetches nothing
+		for (const header of [
+			{ kid: "unknown", alg: "ES256" },
+			{ kid: "a", alg: "RS256" },
+			{ kid: 7 as unknown as string, alg: "ES256" },
+			{ kid: "x".repeat(10_000), alg: "ES256" },
+		]) {
+			expect(ks.resolveSync(header), JSON.stringify(header).slice(0, 40)).toBeUndefined();
+		}
+		expect(s.requests).toBe(1);
+		// at 80 % of max-age, a sync hit starts the same background refresh as the resolver
+		keys = [A.publicJwk, B.publicJwk];
+		c.advance(96_000);
+		const refreshed = once<{ added: string[] }>((l) => ks.on("refresh", l));
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBe(a);
+		expect(ks.stats().inFlight).toBe(true);
+		expect(await refreshed).toMatchObject({ added: ["b"] });
+		await idle(ks);
+		expect(s.requests).toBe(2);
+		expect(ks.resolveSync({ kid: "b", alg: "ES256" })).toBe(ks.get("b"));
+		// stale (served by the resolver with its stale event and refresh): not answered here
+		c.advance(120_001);
+		expect(ks.stats().state).toBe("stale");
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBeUndefined();
+		expect(s.requests).toBe(2);
+		expect(await ks.resolver({ kid: "a", alg: "ES256" })).toBeInstanceOf(CryptoKey);
+		await idle(ks);
+		expect(s.requests).toBe(3);
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBeInstanceOf(CryptoKey);
+		ks.close();
+		expect(ks.resolveSync({ kid: "a", alg: "ES256" })).toBeUndefined();
+	});
+
 	it("clamps max-age to [minTtlMs, maxTtlMs], honours Age, Expires, no-cache and the ttl fallback", async () => {
 		let headers: Record<string, string> = {};
 		const s = await serve((req, res) => json({ keys: [A.publicJwk] }, headers)(req, res));

@@ -1,0 +1,10 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+const [kind, alg, conns = "2", secs = "8", dir = "/tmp/prof/out"] = process.argv.slice(2);
+const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "bench/server.mjs", kind, alg], { stdio: ["ignore", "pipe", "inherit"] });
+const t = await new Promise((r) => createInterface({ input: child.stdout }).once("line", (l) => r(JSON.parse(l))));
+const res = await autocannon({ url: t.url, headers: t.headers, connections: Number(conns), duration: Number(secs) });
+console.log(kind, alg, "req/s", Math.round(res.requests.average), "non2xx", res.non2xx);
+child.kill("SIGTERM");
+await new Promise((r) => child.once("exit", r));
