@@ -14,6 +14,7 @@ import {
 	type VerifiedSession,
 	type VerifyCacheOptions,
 } from "@xshl/session-core";
+import type { Trace } from "@xshl/trace";
 import { createClientIpResolver, type RequestInfo, type TrustedProxies } from "./client-ip";
 import {
 	HttpBadRequestError,
@@ -269,6 +270,25 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 					userAgent: request.headers.get("user-agent"),
 				});
 
+	// the last client's inputs, parts and Trace: a client's requests come in runs (one
+	// connection, one browser), so the common case rebuilds neither the parts nor the Trace
+	let last:
+		| { fp: string | undefined; ip: string; ua: string | null; parts: TraceParts; trace: Trace }
+		| undefined;
+	const clientOf = (
+		request: RequestHead,
+		info: RequestInfo | undefined,
+	): { parts: TraceParts; trace: Trace } | undefined => {
+		if (recipe === false) return undefined;
+		const fp = readCookie(request.headers.get("cookie"), fpName, maxHeaderBytes);
+		const ip = recipe.ip === false ? "" : ipOf(request, info);
+		const ua = request.headers.get("user-agent");
+		if (last !== undefined && last.fp === fp && last.ip === ip && last.ua === ua) return last;
+		const parts = traceParts(recipe, { fingerprint: fp, ip, userAgent: ua });
+		last = { fp, ip, ua, parts, trace: traceOf(parts) };
+		return last;
+	};
+
 	const bearer = (request: RequestHead): string => {
 		const url = request.url;
 		const q = url.indexOf("?");
@@ -291,13 +311,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		full?: () => Request,
 	): Promise<Authenticated> => {
 		const token = bearer(request);
-		const parts = partsOf(request, info);
+		const client = clientOf(request, info);
+		const parts = client?.parts;
 		let verified: VerifiedSession<SessionClaims>;
 		try {
 			// one compiled verifier; this client's trace per call (its sid memoized per trace)
-			verified = await (parts === undefined
+			verified = await (client === undefined
 				? verifier.verifyWithHeader(token)
-				: verifier.verifyWithHeader(token, { trace: traceOf(parts) }));
+				: verifier.verifyWithHeader(token, { trace: client.trace }));
 		} catch (err) {
 			const code = (err as { code?: unknown })?.code;
 			if (

@@ -82,6 +82,39 @@ describe("authenticate", () => {
 		expect((e as HttpTraceMismatchError).part).toBe("fingerprint");
 	});
 
+	it("one authenticator, clients taking turns: each request is judged by its own fingerprint and user agent", async () => {
+		const { a, request } = await setup();
+		const verdict = (p: Promise<unknown>) =>
+			p.then(
+				() => "ok",
+				(e) => `${(e as { code: string }).code}:${(e as { part?: string }).part ?? ""}`,
+			);
+		const turns = [
+			{},
+			{ "user-agent": "Other/1.0" },
+			{},
+			{ cookie: "" },
+			{},
+			{ "user-agent": "Other/1.0" },
+			{ "user-agent": "Other/1.0" },
+			{ cookie: "" },
+			{},
+		];
+		const got: string[] = [];
+		for (const h of turns) got.push(await verdict(a.authenticate(request(h))));
+		expect(got).toEqual([
+			"ok",
+			"ERR_HTTP_TRACE_MISMATCH:userAgent",
+			"ok",
+			"ERR_HTTP_TRACE_MISMATCH:fingerprint",
+			"ok",
+			"ERR_HTTP_TRACE_MISMATCH:userAgent",
+			"ERR_HTTP_TRACE_MISMATCH:userAgent",
+			"ERR_HTTP_TRACE_MISMATCH:fingerprint",
+			"ok",
+		]);
+	});
+
 	it("names the recipe when the verifier uses another one", async () => {
 		const { a: _a, server, request } = await setup();
 		const other = createAuthenticator({
@@ -127,6 +160,16 @@ describe("authenticate", () => {
 		expect((await r("203.0.113.200")).claims.sub).toBe("alice");
 		const e = await rejection(r("198.51.100.7"));
 		expect((e as HttpTraceMismatchError).part).toBe("ip");
+		// the addresses taking turns on one authenticator: each judged by its own
+		const turns: string[] = [];
+		for (const ip of ["203.0.113.7", "198.51.100.7", "198.51.100.7", "203.0.113.9"])
+			turns.push(
+				await r(ip).then(
+					() => "ok",
+					(x) => (x as HttpTraceMismatchError).part,
+				),
+			);
+		expect(turns).toEqual(["ok", "ip", "ip", "ok"]);
 	});
 
 	it("revocations: a structural source refuses the token it names, with the session-core code", async () => {
