@@ -30,13 +30,12 @@ import { type DemoRevocations, FEED_PATH } from "./feed.js";
 import { checkHealth } from "./health.js";
 import { CSRF_HEADER, MAX_TOKEN_BYTES, parse } from "./http.js";
 import { type KeyEvent, logKeyEvent } from "./log-events.js";
-import type { Issuer, RefreshStore, Sealer, Verified, Verifier } from "./ports.js";
+import type { Issuer, RefreshStore, Sealer, Verified } from "./ports.js";
 import type { UserDirectory } from "./users.js";
 
 /** Everything the app is built from. */
 export interface AppDeps {
 	config: DemoConfig;
-	verifier: Verifier;
 	/** Absent in resource-server mode. */
 	issuer?: Issuer;
 	store?: RefreshStore;

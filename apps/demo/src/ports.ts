@@ -51,24 +51,6 @@ export interface Issuer {
 	rotate(): Promise<{ kid: string; previousKid: string }>;
 }
 
-/**
- * The parts a request's trace is made of, read from the request without hashing anything:
- * the verifier builds (and keeps) the `Trace` only for a client it has not seen yet.
- */
-export interface TraceParts {
-	/** Per-login salt from the fingerprint cookie; "" when absent or malformed. */
-	salt: string;
-	/** Client IP, only with `TRACE_IP`. */
-	ip: string | undefined;
-	/** User agent, capped at 512 characters; "" when absent. */
-	ua: string;
-}
-
-/** Offline verification: signature, claims, audience, issuer and (when given) the trace. */
-export interface Verifier {
-	verify(token: string, trace: TraceParts | undefined): Promise<Verified>;
-}
-
 /** One refresh family, as the routes see it. */
 export interface FamilyInfo {
 	sid: string;

@@ -15,7 +15,7 @@ import { createIssuerFeed, followIssuerFeed } from "./feed.js";
 import { EventRelay, type KeyEvent } from "./log-events.js";
 import type { RefreshStore } from "./ports.js";
 import { UserDirectory } from "./users.js";
-import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer, XshlVerifier } from "./xshl.js";
+import { RingHolder, StoreAdapter, XshlIssuer, XshlSealer } from "./xshl.js";
 
 type StoreEvents = { handler?: (event: { type: string }) => void };
 type KeyEvents = EventRelay<KeyEvent>;
@@ -119,7 +119,7 @@ export async function createDeps(
 		ttl: config.accessTokenTtl,
 		now,
 	};
-	// session-core's opt-in verified-token cache, per client (VERIFY_CACHE; off by default)
+	// session-core's opt-in verified-token cache (VERIFY_CACHE; off by default)
 	const tokenCache =
 		config.verifyCache > 0 ? { maxEntries: config.verifyCache, maxAgeMs: 60_000 } : undefined;
 
@@ -140,7 +140,6 @@ export async function createDeps(
 		return {
 			config,
 			now,
-			verifier: new XshlVerifier(keys, tokenOptions, tokenCache),
 			keys,
 			revocations,
 			...(tokenCache ? { verifyCache: tokenCache } : {}),
@@ -184,7 +183,6 @@ export async function createDeps(
 		config,
 		now,
 		issuer,
-		verifier: new XshlVerifier(issuer.keys, tokenOptions, tokenCache),
 		ring: () => holder.ring,
 		keys: issuer.keys,
 		...(tokenCache ? { verifyCache: tokenCache } : {}),

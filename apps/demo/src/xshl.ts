@@ -1,26 +1,17 @@
 /**
  * The ports implemented with the @xshl packages: a `KeyRing` (@xshl/keys/ring) signs
- * `Session`s (@xshl/session-core), `createSessionVerifier` verifies them offline against a
- * key set (the ring's live `LocalKeySet`, or a `RemoteKeySet` in resource-server mode), a
- * `SessionStore` (@xshl/session-store) keeps refresh families, and @xshl/jwe seals payloads.
+ * `Session`s (@xshl/session-core), a `SessionStore` (@xshl/session-store) keeps refresh
+ * families, and @xshl/jwe seals payloads. Tokens are verified by `@xshl/fastify`'s
+ * authenticator (one compiled session-core verifier, the client's trace per call).
  */
 import { createHash } from "node:crypto";
 import { deserialize, type JsonValue, serialize } from "@xshl/jwe";
 import type { KeySet } from "@xshl/keys";
 import type { KeyRing } from "@xshl/keys/ring";
-import {
-	createSessionVerifier,
-	Session,
-	type SessionClaims,
-	SessionConfig,
-	type SessionVerifier,
-	type VerifiedSession,
-	type VerifyCacheOptions,
-} from "@xshl/session-core";
+import { Session, SessionConfig } from "@xshl/session-core";
 import type { SessionStore } from "@xshl/session-store";
 import { sessionId, type Trace } from "@xshl/trace";
 import { HttpError } from "./errors.js";
-import { toTrace, traceKey } from "./http.js";
 import type {
 	AccessClaims,
 	FamilyInfo,
@@ -28,9 +19,6 @@ import type {
 	RefreshStore,
 	Sealer,
 	SessionEntry,
-	TraceParts,
-	Verified,
-	Verifier,
 } from "./ports.js";
 
 /** Holds the current ring; in Redis mode another instance may replace it (see `ring-sync.ts`). */
@@ -85,68 +73,6 @@ export interface TokenOptions {
 	audience: string;
 	ttl: number;
 	now: () => number;
-}
-
-const VERIFIER_CACHE_SIZE = 1000;
-
-/** Offline verification with session-core against any key set. */
-export class XshlVerifier implements Verifier {
-	readonly #keys: KeySet;
-	readonly #opts: TokenOptions;
-	readonly #tokenCache: VerifyCacheOptions | undefined;
-	/**
-	 * Compiled verifiers by trace parts (a small LRU): options are validated, the `Trace`
-	 * built and the `sid` derived once per client, not per request.
-	 */
-	readonly #cache = new Map<string, SessionVerifier<SessionClaims>>();
-	#last: { key: string; verifier: SessionVerifier<SessionClaims> } | undefined;
-
-	/**
-	 * @param keys - the key set tokens verify with.
-	 * @param opts - issuer, audience and clock.
-	 * @param tokenCache - session-core's opt-in verified-token cache, per client; off when undefined.
-	 */
-	constructor(keys: KeySet, opts: TokenOptions, tokenCache?: VerifyCacheOptions) {
-		this.#keys = keys;
-		this.#opts = opts;
-		this.#tokenCache = tokenCache;
-	}
-
-	#verifier(parts: TraceParts | undefined): SessionVerifier<SessionClaims> {
-		const key = parts === undefined ? "none" : traceKey(parts);
-		// the same client again (the common case under load from one client): no LRU churn
-		if (this.#last?.key === key) return this.#last.verifier;
-		let v = this.#cache.get(key);
-		if (v) {
-			this.#cache.delete(key);
-		} else {
-			v = createSessionVerifier({
-				keys: this.#keys,
-				...(parts ? { trace: toTrace(parts) } : {}),
-				audience: [this.#opts.audience],
-				issuer: this.#opts.issuer,
-				requireAuthTime: true,
-				now: this.#opts.now,
-				...(this.#tokenCache ? { cache: this.#tokenCache } : {}),
-			});
-			if (this.#cache.size >= VERIFIER_CACHE_SIZE)
-				this.#cache.delete(this.#cache.keys().next().value!);
-		}
-		this.#cache.set(key, v);
-		this.#last = { key, verifier: v };
-		return v;
-	}
-
-	verify(token: string, trace: TraceParts | undefined): Promise<Verified> {
-		return this.#verifier(trace).verifyWithHeader(token).then(toVerified);
-	}
-}
-
-function toVerified(r: VerifiedSession<SessionClaims>): Verified {
-	return {
-		header: r.protectedHeader as Verified["header"],
-		claims: r.claims as unknown as AccessClaims,
-	};
 }
 
 /** Issues session-core tokens signed by the ring's active key. */

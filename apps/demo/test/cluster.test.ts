@@ -44,7 +44,6 @@ describe.skipIf(shouldSkipCluster())("several demo instances on a Redis Cluster"
 			...(share
 				? {
 						issuer: share.deps.issuer,
-						verifier: share.deps.verifier,
 						ring: share.deps.ring,
 						keys: share.deps.keys,
 						sealer: share.deps.sealer,

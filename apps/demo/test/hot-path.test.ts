@@ -1,57 +1,7 @@
-// The GET /api/me hot path: the fingerprint cookie read without a map, the trace built once
-// per client, and session-core's opt-in verified-token cache (VERIFY_CACHE).
+// The GET /api/me hot path: session-core's opt-in verified-token cache (VERIFY_CACHE).
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { cookieValue, parseCookies } from "../src/cookies.js";
-import { toTrace, traceKey } from "../src/http.js";
 import { Client, errorOf, makeApp, type TestApp } from "./helpers.js";
-
-describe("cookieValue", () => {
-	it("returns exactly what parseCookies(header).get(name) returns", () => {
-		const many = Array.from({ length: 60 }, (_, i) => `c${i}=${i}`).join("; ");
-		const headers = [
-			undefined,
-			"",
-			"xshl-fp=abc",
-			" xshl-fp = abc ; x=1",
-			"a=1; xshl-fp=first; xshl-fp=second",
-			'xshl-fp="quoted"',
-			'xshl-fp="',
-			"xshl-fp=",
-			"=xshl-fp; xshl-fp=v",
-			"xxshl-fp=no; xshl-fpx=no",
-			"a=b=c; xshl-fp=d=e",
-			"xshl-fp;xshl-fp=v",
-			";;xshl-fp=v;",
-			`${many}; xshl-fp=late`,
-			`c=1; xshl-fp=${"a".repeat(8200)}`,
-		];
-		for (const h of headers) {
-			expect(cookieValue(h, "xshl-fp"), String(h).slice(0, 40)).toBe(
-				parseCookies(h).get("xshl-fp"),
-			);
-		}
-		expect(cookieValue("a=1; xshl-fp=v", "xshl-fp")).toBe("v");
-	});
-});
-
-describe("traceKey", () => {
-	it("is one-to-one on the parts (the verifier LRU key)", () => {
-		const parts = [
-			{ salt: "s", ip: undefined, ua: "a|b" },
-			{ salt: "s", ip: "a", ua: "b" },
-			{ salt: "s", ip: "a|b", ua: "X" },
-			{ salt: "s", ip: "a", ua: "b|X" },
-			{ salt: "s", ip: "1|a", ua: "X" },
-			{ salt: "", ip: undefined, ua: "s|a|b" },
-			{ salt: "s", ip: "", ua: "a|b" },
-		];
-		const keys = new Set(parts.map(traceKey));
-		expect(keys.size).toBe(parts.length);
-		expect(toTrace({ salt: "s", ip: "203.0.113.7", ua: "UA" }).toString()).toBe("s:203.0.113.7:UA");
-		expect(toTrace({ salt: "s", ip: undefined, ua: "UA" }).toString()).toBe("s:UA");
-	});
-});
 
 describe("VERIFY_CACHE", () => {
 	it("is off by default and bounded", () => {
