@@ -89,7 +89,7 @@ describe("authenticate", () => {
 				() => "ok",
 				(e) => `${(e as { code: string }).code}:${(e as { part?: string }).part ?? ""}`,
 			);
-		const turns = [
+		const turns: Record<string, string>[] = [
 			{},
 			{ "user-agent": "Other/1.0" },
 			{},
