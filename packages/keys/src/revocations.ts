@@ -125,10 +125,24 @@ export interface RevocationFeedHealth {
 
 /** Events of {@link RevocationFeedClient}, by type. */
 export interface RevocationFeedEvents {
-	/** A refresh succeeded (`notModified` for a 304, `delta` for a `since` answer). */
-	refresh: { seq: number; entries: number; notModified: boolean; delta: boolean };
-	/** A refresh failed; `retryInMs` until the next poll (with `autoRefresh`). */
-	refreshError: { error: KeysError; retryInMs: number };
+	/**
+	 * A refresh succeeded (`notModified` for a 304, `delta` for a `since` answer). `via`: a poll
+	 * (`durationMs` from the request to the state applied, retries included) or an event of the
+	 * stream (`durationMs`: verifying and applying it). Durations read the client's `now`.
+	 */
+	refresh: {
+		seq: number;
+		entries: number;
+		notModified: boolean;
+		delta: boolean;
+		via: "poll" | "push";
+		durationMs: number;
+	};
+	/**
+	 * A refresh (a poll) failed after `durationMs` (retries included); `retryInMs` until the
+	 * next poll (with `autoRefresh`).
+	 */
+	refreshError: { error: KeysError; retryInMs: number; durationMs: number };
 	/** The first failed refresh after a success: the state held is getting old. */
 	stale: { ageMs: number; error: KeysError };
 	/** The state held passed `maxStaleMs`: the policy now applies (once per outage). */
@@ -319,6 +333,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 		const url = new URL(this.url);
 		if (held !== undefined) url.searchParams.set("since", String(held.seq));
 		const conditional: Conditional = { etag: held === undefined ? undefined : this.#etag };
+		const started = o.now();
 		try {
 			const { result } = await fetchWithRetries(
 				url,
@@ -351,13 +366,20 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 					entries: count(held),
 					notModified: true,
 					delta: false,
+					via: "poll",
+					durationMs: o.now() - started,
 				});
 				return;
 			}
 			const body = result.body as { feed?: unknown } | null;
-			await this.#accept(body !== null && typeof body === "object" ? body.feed : undefined, () => {
-				this.#etag = result.headers.get("etag") ?? undefined;
-			});
+			await this.#accept(
+				body !== null && typeof body === "object" ? body.feed : undefined,
+				"poll",
+				started,
+				() => {
+					this.#etag = result.headers.get("etag") ?? undefined;
+				},
+			);
 		} catch (e) {
 			// the shared fetch reports a body that is not UTF-8 JSON as a JWKS error: say feed
 			const err =
@@ -373,7 +395,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 				Math.min(o.errorBackoffMaxMs, o.errorBackoffMs * 2 ** (this.#failures - 1)) *
 					(0.5 + o.random() / 2),
 			);
-			this.emit("refreshError", { error: err, retryInMs });
+			this.emit("refreshError", { error: err, retryInMs, durationMs: o.now() - started });
 			if (first)
 				this.emit("stale", { ageMs: o.now() - (this.#lastSuccessAt as number), error: err });
 			this.#expired();
@@ -383,7 +405,12 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 	}
 
 	/** Verify a document (a poll's body or a stream event), refuse a rollback, apply it. */
-	async #accept(feed: unknown, onApplied?: () => void): Promise<void> {
+	async #accept(
+		feed: unknown,
+		via: "poll" | "push",
+		started: number,
+		onApplied?: () => void,
+	): Promise<void> {
 		const o = this.#o;
 		const doc = await verifyFeedDocument(feed, o.keys);
 		const current = this.#state; // may have moved while verifying
@@ -400,6 +427,8 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 			entries: count(s),
 			notModified: false,
 			delta: doc.since !== undefined,
+			via,
+			durationMs: o.now() - started,
 		});
 	}
 
@@ -449,7 +478,7 @@ export class RevocationFeedClient extends Emitter<RevocationFeedEvents> {
 						this.emit("push", { state: "open" });
 					},
 					onFeed: async (data) => {
-						await this.#accept(data);
+						await this.#accept(data, "push", o.now());
 						this.#streamFailures = 0;
 					},
 					onAlive: () => {

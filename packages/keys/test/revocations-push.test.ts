@@ -60,7 +60,11 @@ async function serve(hostile: (res: ServerResponse) => void | Promise<void>) {
 }
 
 /** Follow `url` with push; resolves with the error of the first stream that closed. */
-async function firstClose(url: string, extra: Record<string, unknown> = {}) {
+async function firstClose(
+	url: string,
+	extra: Record<string, unknown> = {},
+	watch?: (client: RevocationFeedClient) => void,
+) {
 	const client = new RevocationFeedClient({
 		url,
 		keys,
@@ -71,6 +75,7 @@ async function firstClose(url: string, extra: Record<string, unknown> = {}) {
 		...extra,
 	});
 	clients.push(client);
+	watch?.(client);
 	const closed = await new Promise<RevocationFeedEvents["push"]>((resolve) => {
 		client.on("push", (e) => {
 			if (e.state === "closed") resolve(e);
@@ -145,9 +150,19 @@ describe("RevocationFeedClient push: hostile streams", () => {
 			r.write(`${next.slice(20)}\r\n\r\n`);
 			r.end();
 		});
-		const { client, error } = await firstClose(s.url("/feed"));
+		const refreshes: RevocationFeedEvents["refresh"][] = [];
+		const { client, error } = await firstClose(s.url("/feed"), {}, (c) =>
+			c.on("refresh", (e) => refreshes.push(e)),
+		);
 		expect(error).toBeUndefined(); // the server ended the stream
 		expect(client.health().seq).toBe(11);
+		// the pushed documents are refreshes `via: "push"` (the stream's first event is the seq
+		// already held, the second the delta), each with its verify-and-apply time
+		expect(refreshes.filter((e) => e.via === "push").map((e) => [e.seq, e.delta])).toEqual([
+			[10, false],
+			[11, true],
+		]);
+		for (const e of refreshes) expect(e.durationMs).toBeGreaterThanOrEqual(0);
 		expect(client.isRevoked({ sid: "added", jti: "j", iat: NOW })).toBe(true);
 	});
 });

@@ -104,24 +104,38 @@ describe("RevocationFeedClient", () => {
 
 	it("asks for a delta since the seq held, merges it, and a 304 costs nothing", async () => {
 		const feed = await feedServer(await sign(ring, { ...base, seq: 1, sids: { a: NOW + 100 } }));
+		// the client's clock moves 40 ms per request: each poll's durationMs is exactly that
+		let t = NOW * 1000;
 		const client = new RevocationFeedClient({
 			url: feed.server.url("/feed"),
 			keys,
-			now: () => NOW * 1000,
+			now: () => t,
+			retries: 0,
+			fetch: (input, init) => {
+				t += 40;
+				return fetch(input, init);
+			},
 		});
 		const events: RevocationFeedEvents["refresh"][] = [];
+		const errors: RevocationFeedEvents["refreshError"][] = [];
 		client.on("refresh", (e) => events.push(e));
+		client.on("refreshError", (e) => errors.push(e));
 		await client.load();
 		await client.load(); // 304 (same ETag)
 		feed.etag = '"2"';
 		feed.deltas.set("1", await sign(ring, { ...base, seq: 2, since: 1, sids: { b: NOW + 100 } }));
 		await client.load();
 		expect(feed.server.paths).toEqual(["/feed", "/feed?since=1", "/feed?since=1"]);
+		const poll = { via: "poll", durationMs: 40 };
 		expect(events).toEqual([
-			{ seq: 1, entries: 1, notModified: false, delta: false },
-			{ seq: 1, entries: 1, notModified: true, delta: false },
-			{ seq: 2, entries: 2, notModified: false, delta: true },
+			{ seq: 1, entries: 1, notModified: false, delta: false, ...poll },
+			{ seq: 1, entries: 1, notModified: true, delta: false, ...poll },
+			{ seq: 2, entries: 2, notModified: false, delta: true, ...poll },
 		]);
+		feed.down = true;
+		await expect(client.load()).rejects.toMatchObject({ code: "ERR_KEYS_HTTP_STATUS" });
+		expect(errors.map((e) => [e.error.code, e.durationMs])).toEqual([["ERR_KEYS_HTTP_STATUS", 40]]);
+		feed.down = false;
 		expect(client.isRevoked({ sid: "a", jti: "j", iat: NOW })).toBe(true);
 		expect(client.isRevoked({ sid: "b", jti: "j", iat: NOW })).toBe(true);
 	});
@@ -290,9 +304,22 @@ describe("RevocationFeedClient", () => {
 			random: () => 0,
 		});
 		const first = await once<RevocationFeedEvents["refresh"]>((l) => client.on("refresh", l));
-		expect(first).toEqual({ seq: 1, entries: 0, notModified: false, delta: false });
+		expect(first).toMatchObject({
+			seq: 1,
+			entries: 0,
+			notModified: false,
+			delta: false,
+			via: "poll",
+		});
+		expect(first.durationMs).toBeGreaterThanOrEqual(0);
 		const second = await once<RevocationFeedEvents["refresh"]>((l) => client.on("refresh", l));
-		expect(second).toEqual({ seq: 1, entries: 0, notModified: true, delta: false });
+		expect(second).toMatchObject({
+			seq: 1,
+			entries: 0,
+			notModified: true,
+			delta: false,
+			via: "poll",
+		});
 		feed.down = true;
 		const failed = await once<RevocationFeedEvents["refreshError"]>((l) =>
 			client.on("refreshError", l),

@@ -94,10 +94,16 @@ export interface StoreEventsLike {
 
 /** `RevocationFeedClient` events of `@xshl/keys/revocations` read here. */
 export interface FeedEventsLike {
-	/** A refresh succeeded. */
-	refresh: { notModified: boolean; delta: boolean; entries: number };
-	/** A refresh failed. */
-	refreshError: { error: CodedError };
+	/** A refresh succeeded (`via` and `durationMs` from `@xshl/keys` with feed durations). */
+	refresh: {
+		notModified: boolean;
+		delta: boolean;
+		entries: number;
+		via?: "poll" | "push";
+		durationMs?: number;
+	};
+	/** A refresh failed (`durationMs`: its time, retries included). */
+	refreshError: { error: CodedError; durationMs?: number };
 	/** The first failed refresh after a success. */
 	stale: { ageMs: number };
 	/** The state held passed `maxStaleMs`; the policy applies. */

@@ -6,11 +6,12 @@ import type { Attributes } from "@opentelemetry/api";
 import type { Histogram } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { RemoteKeySet } from "@xshl/keys";
-import { RevocationFeedClient } from "@xshl/keys/revocations";
+import { FEED_TYPE, RevocationFeedClient } from "@xshl/keys/revocations";
 import { createSessionVerifier, Trace } from "@xshl/session-core";
 import { MemoryStore } from "@xshl/session-store";
 import { RedisStore } from "@xshl/session-store/redis";
 import { Redis } from "ioredis";
+import { CompactSign } from "jose";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrument, OtelConfigError } from "../src/index";
 import { jwksServer } from "./helpers/jwks";
@@ -434,6 +435,72 @@ describe("RevocationFeedClient → xshl.feed.refreshes", () => {
 		await expect(feed.load()).rejects.toMatchObject({ code: "ERR_KEYS_HTTP_STATUS" });
 		expect(counts((await otel.points("xshl.feed.refreshes")).points)).toEqual([
 			[{ "xshl.feed.outcome": "error", "error.type": "ERR_KEYS_HTTP_STATUS" }, 1],
+		]);
+		const [span] = named("xshl.feed.refresh");
+		expect(span?.attributes).toEqual({
+			"xshl.feed.outcome": "error",
+			"xshl.feed.via": "poll",
+			"error.type": "ERR_KEYS_HTTP_STATUS",
+		});
+		expect(span?.status).toEqual({ code: 2, message: "ERR_KEYS_HTTP_STATUS" });
+		const duration = await otel.points("xshl.feed.refresh.duration");
+		expect(duration.points.map((p) => [p.attributes, histogram(p.value).count])).toEqual([
+			[
+				{
+					"xshl.feed.outcome": "error",
+					"xshl.feed.via": "poll",
+					"error.type": "ERR_KEYS_HTTP_STATUS",
+				},
+				1,
+			],
+		]);
+	});
+
+	it("a feed refresh is a span over its request and a duration point", async () => {
+		const jwks = await jwksServer();
+		closers.push(() => jwks.close());
+		const keys = new RemoteKeySet({ name: NAME, url: jwks.url });
+		closers.push(() => keys.close());
+		await keys.load();
+		const { privateKey, header } = jwks.ring.signingKey();
+		const payload = {
+			v: 1,
+			seq: 1,
+			iat: Math.floor(Date.now() / 1000),
+			salt: "c2FsdC1zYWx0LXNhbHQtMTY",
+			sids: { s1: Math.floor(Date.now() / 1000) + 60 },
+		};
+		jwks.serveFeed(
+			await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+				.setProtectedHeader({ ...header, typ: FEED_TYPE })
+				.sign(privateKey),
+		);
+		// the client's clock moves 25 ms per request: the span lasts exactly that
+		let t = Date.now();
+		const feed = new RevocationFeedClient({
+			url: jwks.url.replace("jwks.json", "xshl-revocations"),
+			keys,
+			retries: 0,
+			now: () => t,
+			fetch: (input, init) => {
+				t += 25;
+				return fetch(input, init);
+			},
+		});
+		closers.push(() => feed.close());
+		closers.push(instrument({ feed }, providers()));
+		await feed.load();
+		const [span] = named("xshl.feed.refresh");
+		expect(span?.attributes).toEqual({
+			"xshl.feed.outcome": "updated",
+			"xshl.feed.via": "poll",
+			"xshl.feed.delta": false,
+			"xshl.feed.entries": 1,
+		});
+		expect(Math.round(ms(span!.endTime) - ms(span!.startTime))).toBe(25);
+		const duration = await otel.points("xshl.feed.refresh.duration");
+		expect(duration.points.map((p) => [p.attributes, histogram(p.value).sum])).toEqual([
+			[{ "xshl.feed.outcome": "updated", "xshl.feed.via": "poll" }, 0.025],
 		]);
 	});
 });
