@@ -36,6 +36,20 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 	}
 }
 
+/**
+ * The store's one-time checks done before the fault, so the call under test sends its script:
+ * retried, since a loaded machine can make a 200 ms probe late.
+ */
+async function warm(store: RedisStore): Promise<void> {
+	for (let i = 0; ; i++) {
+		try {
+			return await store.ready();
+		} catch (e) {
+			if (i >= 20) throw e;
+		}
+	}
+}
+
 /** An authentic token (same pepper) that the broken store must still refuse to act on. */
 async function authenticToken(): Promise<string> {
 	return (await new MemoryStore({ pepper: PEPPER }).login({ sub: "u", trace: "T" })).refreshToken;
@@ -176,8 +190,13 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 
 		it("a rotation in flight while paused times out and never applies later; the retry rotates, then follows the grace policy", async () => {
 			const pid = proc?.pid as number;
-			const store = new RedisStore({ client: client(port), timeoutMs: 200, pepper: PEPPER });
-			const login = await store.login({ sub: "paused", trace: "T" });
+			const c = client(port);
+			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
+			// setup and follow-up calls: generous deadline on the same connection (FIFO), so a
+			// loaded machine cannot make them late; only the call under test has 200 ms
+			const patient = new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER });
+			await warm(store);
+			const login = await patient.login({ sub: "paused", trace: "T" });
 			process.kill(pid, "SIGSTOP");
 			try {
 				expect(await codeOf(store.rotate(login.refreshToken, { trace: "T" }))).toBe(
@@ -189,19 +208,20 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			// the paused rotation reached Redis after its deadline (Redis clock) and changed
 			// nothing: a call reported as failed never takes effect later. The retry rotates
 			// afresh, and the token it replaced is now the predecessor (grace replay)
-			const retry = await store.rotate(login.refreshToken, { trace: "T" });
+			const retry = await patient.rotate(login.refreshToken, { trace: "T" });
 			expect(retry).toMatchObject({ replay: false, generation: 1 });
-			const again = await store.rotate(login.refreshToken, { trace: "T" });
+			const again = await patient.rotate(login.refreshToken, { trace: "T" });
 			expect(again).toMatchObject({ replay: true, generation: 1 });
 			expect(again.refreshToken).toBe(retry.refreshToken);
-			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
+			expect((await patient.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
 		});
 
 		it("STO-06 CLIENT PAUSE 1000 while a rotation is in flight: timeout, the late attempt changes nothing, the retry rotates", async () => {
 			const c = client(port);
 			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
 			const patient = new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER }); // same connection: FIFO
-			const login = await store.login({ sub: "client-pause", trace: "T" });
+			await warm(store);
+			const login = await patient.login({ sub: "client-pause", trace: "T" });
 			expect(await client(port).call("CLIENT", "PAUSE", "1000", "ALL")).toBe("OK");
 			expect(await codeOf(store.rotate(login.refreshToken, { trace: "T" }))).toBe(
 				"ERR_STORE_UNAVAILABLE",
@@ -210,13 +230,16 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 			// so the patient retry behind it on the same connection rotates afresh
 			const retry = await patient.rotate(login.refreshToken, { trace: "T" });
 			expect(retry).toMatchObject({ replay: false, generation: 1 });
-			expect((await store.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
+			expect((await patient.rotate(retry.refreshToken, { trace: "T" })).generation).toBe(2);
 		});
 
 		it("logout, logout-all and the critical check fail closed while paused", async () => {
 			const pid = proc?.pid as number;
-			const store = new RedisStore({ client: client(port), timeoutMs: 200, pepper: PEPPER });
-			const login = await store.login({ sub: "paused2", trace: "T" });
+			const c = client(port);
+			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
+			const patient = new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER });
+			await warm(store);
+			const login = await patient.login({ sub: "paused2", trace: "T" });
 			process.kill(pid, "SIGSTOP");
 			try {
 				const iat = Math.floor(Date.now() / 1000);
@@ -233,8 +256,13 @@ describe.skipIf(!hasRedisServer && !IN_CI)(
 		});
 
 		it("killed: every call fails closed", async () => {
-			const store = new RedisStore({ client: client(port), timeoutMs: 200, pepper: PEPPER });
-			await store.login({ sub: "killed", trace: "T" });
+			const c = client(port);
+			const store = new RedisStore({ client: c, timeoutMs: 200, pepper: PEPPER });
+			await warm(store);
+			await new RedisStore({ client: c, timeoutMs: 5000, pepper: PEPPER }).login({
+				sub: "killed",
+				trace: "T",
+			});
 			proc?.kill("SIGKILL");
 			await new Promise<void>((resolve) =>
 				proc?.exitCode !== null || proc.signalCode !== null
