@@ -17,6 +17,8 @@ export interface KeySetEvents {
 	refresh: {
 		/** Wall time of the refresh including retries, in ms. */
 		durationMs: number;
+		/** When the refresh started (`Date.now()`, ms): a trace span runs from here for `durationMs`. */
+		startedAt: number;
 		/** 200 or 304. */
 		status: 200 | 304;
 		/** True on 304. */
@@ -44,6 +46,8 @@ export interface KeySetEvents {
 		final: boolean;
 		/** Wall time of the refresh so far (its attempts and retry delays), in ms. */
 		durationMs: number;
+		/** When the refresh started (`Date.now()`, ms). */
+		startedAt: number;
 	};
 	/** The set is past its freshness and still serving (at most once per minute). */
 	stale: {

@@ -533,6 +533,7 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 							retryInMs,
 							final: false,
 							durationMs: Date.now() - t0,
+							startedAt: t0,
 						});
 					},
 				},
@@ -554,6 +555,7 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 				this.#succeeded(now);
 				this.emit("refresh", {
 					durationMs: Date.now() - t0,
+					startedAt: t0,
 					status: 304,
 					notModified: true,
 					added: [],
@@ -589,6 +591,7 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 			this.#succeeded(now);
 			this.emit("refresh", {
 				durationMs: Date.now() - t0,
+				startedAt: t0,
 				status: 200,
 				notModified: false,
 				added: [...index.kids].filter((k) => !before.has(k)).map((k) => truncKid(k)!.slice(0, 16)),
@@ -619,6 +622,7 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 				retryInMs: backoff,
 				final: true,
 				durationMs: Date.now() - t0,
+				startedAt: t0,
 			});
 			this.#schedule();
 			throw err;

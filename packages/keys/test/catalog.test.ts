@@ -947,12 +947,20 @@ describe("KEY-14: retries", () => {
 		const s = await serve(json({}, {}, 503));
 		const delays: number[] = [];
 		const spent: [boolean, number][] = [];
+		const starts = new Set<number>();
 		const ks = remote(s.url(), { retries: 2, retryBaseDelayMs: 10, random: () => 0.999 });
 		ks.on("refreshError", (e) => {
 			if (!e.final) delays.push(e.retryInMs);
 			spent.push([e.final, e.durationMs]);
+			starts.add(e.startedAt);
 		});
+		const before = Date.now();
 		const e = await rejection(ks.load());
+		// one refresh: every report names the same start, taken when load() began
+		expect(starts.size).toBe(1);
+		const [startedAt] = [...starts] as [number];
+		expect(startedAt).toBeGreaterThanOrEqual(before);
+		expect(startedAt).toBeLessThanOrEqual(before + 1000);
 		expect(s.requests).toBe(3);
 		expect(delays).toEqual([10, 20]);
 		// each report carries the refresh's time so far; the final one covers both retry delays

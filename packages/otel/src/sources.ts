@@ -42,9 +42,22 @@ export interface CodedError {
 /** `RemoteKeySet` events of `@xshl/keys` read here. */
 export interface KeySetEventsLike {
 	/** A refresh succeeded (200) or was confirmed unchanged (304). */
-	refresh: { durationMs: number; status: number; notModified: boolean; keys: number };
+	refresh: {
+		durationMs: number;
+		/** When the refresh started (ms); older key sets: absent (the span ends now). */
+		startedAt?: number;
+		status: number;
+		notModified: boolean;
+		keys: number;
+	};
 	/** A fetch attempt failed. */
-	refreshError: { attempt: number; error: CodedError; final: boolean; durationMs?: number };
+	refreshError: {
+		attempt: number;
+		error: CodedError;
+		final: boolean;
+		durationMs?: number;
+		startedAt?: number;
+	};
 	/** The set is past its freshness and still serving. */
 	stale: { ageMs: number };
 	/** The set is past `maxStaleMs`: lookups fail. */

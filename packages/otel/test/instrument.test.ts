@@ -190,13 +190,19 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 		});
 		closers.push(() => keys.close());
 		const refreshes: number[] = [];
-		keys.on("refresh", (e) => refreshes.push(e.durationMs));
+		const started: number[] = [];
+		keys.on("refresh", (e) => {
+			refreshes.push(e.durationMs);
+			started.push(e.startedAt);
+		});
 		let finals = 0;
 		const failedMs: number[] = [];
+		const failedStarts: number[] = [];
 		keys.on("refreshError", (e) => {
 			if (e.final) {
 				finals++;
 				failedMs.push(e.durationMs);
+				failedStarts.push(e.startedAt);
 			}
 		});
 		const detach = instrument({ keySet: keys }, providers());
@@ -246,9 +252,12 @@ describe("RemoteKeySet → xshl.keys.fetch spans and key-set metrics", () => {
 			...Array.from({ length: finals }, () => failure),
 		]);
 		const first = spans[0] as ReadableSpan;
+		// the span runs from the refresh's own start for its duration
+		expect(ms(first.startTime)).toBeCloseTo(started[0] as number, 3);
 		expect(ms(first.endTime) - ms(first.startTime)).toBeCloseTo(refreshes[0] as number, 3);
-		// a failed refresh spans its attempts: the key set's durationMs
+		// a failed refresh spans its attempts: the key set's startedAt and durationMs
 		const lastFailed = spans[2] as ReadableSpan;
+		expect(ms(lastFailed.startTime)).toBeCloseTo(failedStarts[0] as number, 3);
 		expect(ms(lastFailed.endTime) - ms(lastFailed.startTime)).toBeCloseTo(failedMs[0] as number, 3);
 
 		const duration = await otel.points("xshl.keys.fetch.duration");

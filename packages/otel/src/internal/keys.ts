@@ -3,6 +3,14 @@
 import type { KeySetLike } from "../sources";
 import { errorType, seconds, type Telemetry } from "./telemetry";
 
+/** A refresh's span: from its `startedAt` (key sets that report it), else now − duration. */
+function window(startedAt: number | undefined, durationMs: number): [number, number] {
+	if (typeof startedAt === "number" && Number.isFinite(startedAt))
+		return [startedAt, startedAt + durationMs];
+	const end = Date.now();
+	return [end - durationMs, end];
+}
+
 export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void> {
 	const m = t.meter;
 	const duration = m.createHistogram(
@@ -34,9 +42,9 @@ export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void
 	});
 	return [
 		keySet.on("refresh", (e) => {
-			const end = Date.now();
+			const [start, end] = window(e.startedAt, e.durationMs);
 			duration.record(e.durationMs / 1000, { "http.response.status_code": e.status });
-			t.span("xshl.keys.fetch", end - e.durationMs, end, {
+			t.span("xshl.keys.fetch", start, end, {
 				"http.response.status_code": e.status,
 				"xshl.keys.not_modified": e.notModified,
 				"xshl.keys.count": e.keys,
@@ -47,10 +55,10 @@ export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void
 			errors.add(1, { "error.type": type, "xshl.keys.final": e.final });
 			if (e.final) {
 				// a failed refresh spans its attempts (`durationMs`; older key sets: a point in time)
-				const end = Date.now();
 				const ms = typeof e.durationMs === "number" && e.durationMs >= 0 ? e.durationMs : 0;
+				const [start, end] = window(e.startedAt, ms);
 				duration.record(ms / 1000, { "error.type": type });
-				t.span("xshl.keys.fetch", end - ms, end, { "xshl.keys.attempts": e.attempt }, type);
+				t.span("xshl.keys.fetch", start, end, { "xshl.keys.attempts": e.attempt }, type);
 			}
 		}),
 		keySet.on("stale", () => stale.add(1)),
