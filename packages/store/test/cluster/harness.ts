@@ -49,6 +49,12 @@ export interface TestCluster {
 	restart(port: number): Promise<void>;
 	/** Waits until every live node reports `cluster_state:ok` and agrees on the primaries. */
 	waitHealthy(timeoutMs?: number): Promise<void>;
+	/**
+	 * Waits until every replica of the primary on `port` has acknowledged what that primary
+	 * held when called (its `master_repl_offset`): replication is asynchronous, so a write made
+	 * just before a primary dies may be lost without this.
+	 */
+	replicated(port: number, timeoutMs?: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -243,6 +249,23 @@ export async function startCluster(label: string): Promise<TestCluster> {
 					if (await healthy(nodes.filter(alive))) return;
 					if (Date.now() > until) throw new Error("the test cluster did not become healthy");
 					await sleep(100);
+				}
+			},
+			async replicated(port, timeoutMs = 10_000) {
+				const offsetOf = (info: string, re: RegExp): number =>
+					Number(re.exec(info)?.[1] ?? Number.NaN);
+				const target = offsetOf(await cli(port, "INFO", "replication"), /master_repl_offset:(\d+)/);
+				if (!Number.isFinite(target)) throw new Error(`node ${port} reports no replication offset`);
+				const until = Date.now() + timeoutMs;
+				for (;;) {
+					const info = await cli(port, "INFO", "replication");
+					const offsets = [...info.matchAll(/slave\d+:[^\n]*offset=(\d+)/g)].map((m) =>
+						Number(m[1]),
+					);
+					if (offsets.length > 0 && offsets.every((o) => o >= target)) return;
+					if (Date.now() > until)
+						throw new Error(`the replicas of ${port} did not reach offset ${target}`);
+					await sleep(20);
 				}
 			},
 			async restart(port) {
