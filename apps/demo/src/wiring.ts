@@ -5,9 +5,12 @@
  *   `REDIS_CLUSTER_NODES`), @xshl/jwe;
  * - resource-server mode (`ISSUER_JWKS_URL`): a `RemoteKeySet` on the issuer's JWKS and
  *   session-core verification only (plus the store for critical operations with `REDIS_URL`).
+ * Both report through `@xshl/otel` (key set, ring, store, feed) to the OpenTelemetry providers
+ * given, by default the global ones: no-ops until an SDK registers (e.g. with `node --import`).
  */
 import { type KeySetEventType, RemoteKeySet } from "@xshl/keys";
 import { KeyRing, type KeyRingEventType } from "@xshl/keys/ring";
+import { type InstrumentOptions, instrument } from "@xshl/otel";
 import { MemoryStore, type SessionStore, type StoreEventType } from "@xshl/session-store";
 import type { AppDeps } from "./app.js";
 import type { DemoConfig } from "./config.js";
@@ -71,6 +74,23 @@ const STORE_EVENT_TYPES: readonly StoreEventType[] = [
 /** Options for tests: an injectable clock. */
 export interface WiringOptions {
 	now?: () => number;
+	/**
+	 * OpenTelemetry providers for `@xshl/otel`'s spans and metrics (tests pass in-memory ones).
+	 * @default the global providers of `@opentelemetry/api`
+	 */
+	telemetry?: InstrumentOptions;
+}
+
+/** `@xshl/otel` on every ring the holder gets (another instance may replace it); returns detach. */
+function instrumentRings(holder: RingHolder, telemetry: InstrumentOptions | undefined): () => void {
+	let detach = instrument({ ring: holder.ring }, telemetry);
+	const forward = holder.onReplace;
+	holder.onReplace = (ring) => {
+		forward?.(ring);
+		detach();
+		detach = instrument({ ring }, telemetry);
+	};
+	return () => detach();
 }
 
 async function createStore(
@@ -137,6 +157,14 @@ export async function createDeps(
 			config.redisUrl || config.redisClusterNodes
 				? await createStore(config, now, storeEvents)
 				: { store: undefined, shared: undefined };
+		const detach = instrument(
+			{
+				keySet: keys,
+				...(revocations ? { feed: revocations.client } : {}),
+				...(store ? { store: (store as StoreAdapter).store } : {}),
+			},
+			options.telemetry,
+		);
 		return {
 			config,
 			now,
@@ -146,7 +174,10 @@ export async function createDeps(
 			...(store ? { store, storeEvents } : {}),
 			...pingStore(shared),
 			keyEvents,
-			onClose: async () => keys.close(),
+			onClose: async () => {
+				detach();
+				keys.close();
+			},
 		};
 	}
 
@@ -169,6 +200,7 @@ export async function createDeps(
 			});
 	const holder = new RingHolder(ring, config.keysetName);
 	forwardRing(holder, keyEvents);
+	const detachRings = instrumentRings(holder, options.telemetry);
 	if (shared) shared.syncRing(holder, ringOptions);
 	const issuer = new XshlIssuer(holder, tokenOptions);
 	// publish the store's revocations; the offline bearer routes follow them in process
@@ -179,6 +211,13 @@ export async function createDeps(
 		now,
 		redis: shared?.client,
 	});
+	const detachStore = instrument(
+		{
+			store: (store as StoreAdapter).store,
+			...(feed.revocations ? { feed: feed.revocations.client } : {}),
+		},
+		options.telemetry,
+	);
 	return {
 		config,
 		now,
@@ -190,7 +229,11 @@ export async function createDeps(
 		sessionStore: (store as StoreAdapter).store,
 		revocations: feed.revocations,
 		revocationFeed: feed.feed,
-		onClose: feed.close,
+		onClose: async () => {
+			detachStore();
+			detachRings();
+			await feed.close();
+		},
 		storeEvents,
 		keyEvents,
 		...pingStore(shared),

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { type AppDeps, buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
-import { createDeps } from "../src/wiring.js";
+import { createDeps, type WiringOptions } from "../src/wiring.js";
 
 export const ISSUER_ID = "0b6c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d";
 export const UA = "Mozilla/5.0 (X11; Linux x86_64) xshl-test";
@@ -25,6 +25,7 @@ export interface TestApp {
 export async function makeApp(
 	env: Record<string, string> = {},
 	patch: (deps: AppDeps) => AppDeps = (d) => d,
+	wiring: Omit<WiringOptions, "now"> = {},
 ): Promise<TestApp> {
 	const clock = { now: Date.now() };
 	const config = loadConfig({
@@ -42,7 +43,10 @@ export async function makeApp(
 			cb();
 		},
 	});
-	const deps = patch({ ...(await createDeps(config, { now: () => clock.now })), logStream });
+	const deps = patch({
+		...(await createDeps(config, { ...wiring, now: () => clock.now })),
+		logStream,
+	});
 	const app = await buildApp(deps);
 	await app.ready();
 	return { app, deps, clock, logs };

@@ -27,7 +27,7 @@ export interface InstrumentParts {
 	ring?: KeyRingLike;
 	/** A `MemoryStore` or `RedisStore` (`@xshl/session-store`): `xshl.store.<op>` spans, call and refresh metrics. */
 	store?: StoreLike;
-	/** A `RevocationFeedClient` (`@xshl/keys/revocations`): feed refresh metrics. */
+	/** A `RevocationFeedClient` (`@xshl/keys/revocations`): `xshl.feed.refresh` spans, feed refresh metrics. */
 	feed?: FeedLike;
 }
 
