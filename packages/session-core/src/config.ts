@@ -48,7 +48,7 @@ export interface SessionKeySet {
 	 * header when it is at hand (imported, nothing to fetch or wait for), else `undefined` (the
 	 * resolver is then called and answers, errors included). Never throws. With it the
 	 * `node:crypto` engine finishes a verify without waiting for a promise. `@xshl/keys`'
-	 * `LocalKeySet` (and a ring's `keySet(name)`) has it.
+	 * `LocalKeySet`, a ring's `keySet(name)` and `RemoteKeySet` (while its set is fresh) have it.
 	 */
 	readonly resolveSync?: (protectedHeader: { kid?: string; alg?: string }) => CryptoKey | undefined;
 	/** `alg`s of the loaded keys for a use; `[]` before the first load. */
