@@ -86,8 +86,8 @@ export interface XshlMiddleware extends RequestHandler {
 	readonly router: Router | undefined;
 	/** The issuer, or `undefined` for a resource server. */
 	readonly server: SessionServer | undefined;
-	/** The `@xshl/http` authenticator in use. */
-	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead">;
+	/** The `@xshl/http` authenticator in use (its `verifier` feeds `@xshl/otel`'s `instrument({ verifier })`). */
+	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead" | "verifier">;
 }
 
 const HOST = "http://xshl.invalid";
@@ -207,7 +207,7 @@ export function xshl(options: XshlOptions): XshlMiddleware {
 		issuerOptions.ring !== undefined && issuerOptions.store !== undefined
 			? createSessionServer(issuerOptions)
 			: undefined;
-	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead"> =
+	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead" | "verifier"> =
 		server ?? createAuthenticator(options as AuthenticatorOptions);
 	const realm = options.realm;
 	const info = (req: ExpressRequest) =>

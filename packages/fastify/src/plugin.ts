@@ -47,8 +47,8 @@ export interface XshlDecorator {
 	readonly authenticate: XshlHook;
 	/** A hook that authenticates (when not done yet) and requires every scope. */
 	requireScopes(...scopes: string[]): XshlHook;
-	/** The `@xshl/http` authenticator in use. */
-	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead">;
+	/** The `@xshl/http` authenticator in use (its `verifier` feeds `@xshl/otel`'s `instrument({ verifier })`). */
+	readonly authenticator: Pick<Authenticator, "authenticate" | "authenticateHead" | "verifier">;
 	/** The issuer, when the plugin was given a ring and a store. */
 	readonly server: SessionServer | undefined;
 }
@@ -177,7 +177,7 @@ const plugin = async (app: FastifyInstance, options: XshlOptions): Promise<void>
 			? (options as XshlIssuerOptions)
 			: undefined;
 	const server = issuerOptions ? createSessionServer(issuerOptions) : undefined;
-	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead"> =
+	const authenticator: Pick<Authenticator, "authenticate" | "authenticateHead" | "verifier"> =
 		server ?? createAuthenticator(options as AuthenticatorOptions);
 	const info = (request: FastifyRequest) => ({ remoteAddress: request.socket.remoteAddress });
 

@@ -71,6 +71,26 @@ describe("issuer routes under the prefix", () => {
 		expect(me.json()).toEqual({ sub: "alice", roles: ["r1"] });
 	});
 
+	it("app.xshl.authenticator.verifier reports each bearer check (for @xshl/otel)", async () => {
+		const app = await issuerApp();
+		const { token, cookie } = await loginVia(app);
+		const seen: [string, string | undefined][] = [];
+		app.xshl.authenticator.verifier.on("verify", (e) => seen.push([e.outcome, e.code]));
+		const headers = { authorization: `Bearer ${token}`, cookie, "user-agent": UA };
+		expect((await app.inject({ url: "/api/me", headers })).statusCode).toBe(200);
+		// an all-zero EdDSA signature (64 bytes, 86 base64url characters): refused by the verifier
+		const zeroed = `${token.split(".").slice(0, 2).join(".")}.${"A".repeat(86)}`;
+		const bad = await app.inject({
+			url: "/api/me",
+			headers: { ...headers, authorization: `Bearer ${zeroed}` },
+		});
+		expect(bad.statusCode).toBe(401);
+		expect(seen).toEqual([
+			["ok", undefined],
+			["error", "ERR_SESSION_SIGNATURE_INVALID"],
+		]);
+	});
+
 	it("a URL with characters a URL may not hold is still answered, never 500", async () => {
 		const app = await issuerApp();
 		const res = await app.inject({

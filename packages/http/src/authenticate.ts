@@ -143,6 +143,18 @@ export interface Authenticator {
 	traceParts(request: RequestHead, info?: RequestInfo): TraceParts | undefined;
 	/** The recipe, or `false`. */
 	readonly recipe: TraceRecipe | false;
+	/**
+	 * The one compiled session-core verifier behind every bearer check: its engine and its
+	 * `on("verify", listener)` (one event per check that reached the verifier: outcome, code,
+	 * engine, cache hit, duration). Pass it to `@xshl/otel`'s `instrument({ verifier })` for
+	 * `xshl.verify` spans; with no listener a check pays nothing for it.
+	 *
+	 * @example
+	 * ```ts
+	 * const off = authenticator.verifier.on('verify', (e) => e.outcome === 'error' && console.warn(e.code))
+	 * ```
+	 */
+	readonly verifier: Pick<SessionVerifier<SessionClaims>, "on" | "engine">;
 }
 
 /** `Bearer ` and a compact JWS's characters; the dots are counted apart (no backtracking). */
@@ -354,7 +366,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
 	const authenticate = (request: Request, info?: RequestInfo): Promise<Authenticated> =>
 		authenticateHead(request, info);
-	return { authenticate, authenticateHead, traceParts: partsOf, recipe };
+	return {
+		authenticate,
+		authenticateHead,
+		traceParts: partsOf,
+		recipe,
+		verifier: { on: verifier.on, engine: verifier.engine },
+	};
 }
 
 /** The `Request` the `isRevoked` hook receives: built by `full`, or the head when it is one. */

@@ -12,7 +12,12 @@ import {
 	sessionId,
 } from "@xshl/session-core";
 import { parseRefreshToken, type SessionStore } from "@xshl/session-store";
-import { type Authenticated, type AuthenticatorOptions, createAuthenticator } from "./authenticate";
+import {
+	type Authenticated,
+	type Authenticator,
+	type AuthenticatorOptions,
+	createAuthenticator,
+} from "./authenticate";
 import {
 	createClientIpResolver,
 	ipRateLimitKey,
@@ -201,6 +206,8 @@ export interface SessionServer {
 	authenticateHead(head: RequestHead, info?: RequestInfo): Promise<Authenticated>;
 	/** The key set of the current ring (for verifiers in the same process). */
 	readonly keys: SessionKeySet;
+	/** {@link Authenticator.verifier} of the issuer's own bearer check (`instrument({ verifier })`). */
+	readonly verifier: Authenticator["verifier"];
 	/** Subscribe to an event; returns the unsubscribe. */
 	on<K extends keyof SessionServerEvents>(
 		type: K,
@@ -943,6 +950,7 @@ export function createSessionServer(options: SessionServerOptions): SessionServe
 		keys,
 		authenticate: (request, info) => auth.authenticate(request, info),
 		authenticateHead: (head, info) => auth.authenticateHead(head, info),
+		verifier: auth.verifier,
 		on: (type, listener) => events.on(type, listener),
 	};
 }

@@ -115,6 +115,31 @@ describe("authenticate", () => {
 		]);
 	});
 
+	it("verifier: one verify event per check that reached session-core, none after off()", async () => {
+		const { a, request, server } = await setup();
+		expect(a.verifier.engine).toBe("node");
+		const seen: [string, string | undefined, boolean][] = [];
+		const off = a.verifier.on("verify", (e) => seen.push([e.outcome, e.code, e.cacheHit]));
+		await a.authenticate(request());
+		await rejection(a.authenticate(request({ "user-agent": "Other/1.0" })));
+		// refused before the verifier (no bearer): no event
+		await rejection(a.authenticate(request({ authorization: "" })));
+		// session-core's own code: another client's trace derives another sid (the HTTP layer
+		// answers it as ERR_HTTP_TRACE_MISMATCH naming the part)
+		expect(seen).toEqual([
+			["ok", undefined, false],
+			["error", "ERR_SESSION_SID_MISMATCH", false],
+		]);
+		off();
+		await a.authenticate(request());
+		expect(seen).toHaveLength(2);
+		// the issuer's own bearer check exposes its verifier too
+		const own: string[] = [];
+		server.verifier.on("verify", (e) => own.push(e.outcome));
+		await server.authenticate(request());
+		expect(own).toEqual(["ok"]);
+	});
+
 	it("names the recipe when the verifier uses another one", async () => {
 		const { a: _a, server, request } = await setup();
 		const other = createAuthenticator({
