@@ -46,14 +46,25 @@ function forwardKeySet(keys: RemoteKeySet, events: KeyEvents): void {
 		keys.on(type, (payload) => events.emit({ source: "keySet", type, ...payload }));
 }
 
-/** Every event of a ring (and of each ring that replaces it) goes to the app's handler. */
-function forwardRing(holder: RingHolder, events: KeyEvents): void {
+/**
+ * Every event of a ring (and of each ring that replaces it) goes to the app's handler and to
+ * `@xshl/otel`; returns the detach of the current ring's instrumentation.
+ */
+function forwardRing(
+	holder: RingHolder,
+	events: KeyEvents,
+	telemetry: InstrumentOptions | undefined,
+): () => void {
+	let detach = (): void => {};
 	const subscribe = (ring: KeyRing): void => {
 		for (const type of RING_EVENT_TYPES)
 			ring.on(type, (payload) => events.emit({ source: "ring", type, ...payload }));
+		detach();
+		detach = instrument({ ring }, telemetry);
 	};
 	subscribe(holder.ring);
 	holder.onReplace = subscribe;
+	return () => detach();
 }
 
 /** `/healthz`'s store check: one PING (the client's command timeout applies). */
@@ -79,18 +90,6 @@ export interface WiringOptions {
 	 * @default the global providers of `@opentelemetry/api`
 	 */
 	telemetry?: InstrumentOptions;
-}
-
-/** `@xshl/otel` on every ring the holder gets (another instance may replace it); returns detach. */
-function instrumentRings(holder: RingHolder, telemetry: InstrumentOptions | undefined): () => void {
-	let detach = instrument({ ring: holder.ring }, telemetry);
-	const forward = holder.onReplace;
-	holder.onReplace = (ring) => {
-		forward?.(ring);
-		detach();
-		detach = instrument({ ring }, telemetry);
-	};
-	return () => detach();
 }
 
 async function createStore(
@@ -199,8 +198,7 @@ export async function createDeps(
 				...ringOptions,
 			});
 	const holder = new RingHolder(ring, config.keysetName);
-	forwardRing(holder, keyEvents);
-	const detachRings = instrumentRings(holder, options.telemetry);
+	const detachRings = forwardRing(holder, keyEvents, options.telemetry);
 	if (shared) shared.syncRing(holder, ringOptions);
 	const issuer = new XshlIssuer(holder, tokenOptions);
 	// publish the store's revocations; the offline bearer routes follow them in process

@@ -273,15 +273,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		...(options.revocations ? { revocations: options.revocations } : {}),
 	}) as SessionVerifier<SessionClaims>;
 
-	const partsOf = (request: RequestHead, info?: RequestInfo): TraceParts | undefined =>
-		recipe === false
-			? undefined
-			: traceParts(recipe, {
-					fingerprint: readCookie(request.headers.get("cookie"), fpName, maxHeaderBytes),
-					ip: recipe.ip === false ? "" : ipOf(request, info),
-					userAgent: request.headers.get("user-agent"),
-				});
-
 	// the last client's inputs, parts and Trace: a client's requests come in runs (one
 	// connection, one browser), so the common case rebuilds neither the parts nor the Trace
 	let last:
@@ -300,6 +291,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		last = { fp, ip, ua, parts, trace: traceOf(parts) };
 		return last;
 	};
+	const partsOf = (request: RequestHead, info?: RequestInfo): TraceParts | undefined =>
+		clientOf(request, info)?.parts;
 
 	const bearer = (request: RequestHead): string => {
 		const url = request.url;
@@ -371,7 +364,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 		authenticateHead,
 		traceParts: partsOf,
 		recipe,
-		verifier: { on: verifier.on, engine: verifier.engine },
+		verifier,
 	};
 }
 

@@ -266,7 +266,7 @@ export class RemoteKeySet extends Emitter<KeySetEvents> implements KeySet {
 	 */
 	readonly resolveSync = (protectedHeader: ResolverHeader): CryptoKey | undefined => {
 		const s = this.#set;
-		if (s === undefined || this.#closed || this.#now() > s.fetchedAt + s.freshMs) return undefined;
+		if (s === undefined || this.#closed || this.#state() !== "fresh") return undefined;
 		try {
 			const key = s.index.getSync({
 				kid: protectedHeader.kid,

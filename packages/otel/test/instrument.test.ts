@@ -14,7 +14,7 @@ import { Redis } from "ioredis";
 import { CompactSign } from "jose";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrument, OtelConfigError } from "../src/index";
-import { jwksServer } from "./helpers/jwks";
+import { type JwksServer, jwksServer } from "./helpers/jwks";
 import { counts, ms, type Sdk, sdk } from "./helpers/otel";
 import { connect, deletePrefix, randomPrefix, shouldSkipRedis } from "./helpers/redis";
 import { issue, NAME, SALT, UA } from "./helpers/tokens";
@@ -64,13 +64,19 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
+/** A ring's JWKS on a local server and a RemoteKeySet loaded from it (both closed after the test). */
+async function loadedKeys(): Promise<{ jwks: JwksServer; keys: RemoteKeySet }> {
+	const jwks = await jwksServer();
+	closers.push(() => jwks.close());
+	const keys = new RemoteKeySet({ name: NAME, url: jwks.url });
+	closers.push(() => keys.close());
+	await keys.load();
+	return { jwks, keys };
+}
+
 describe("verifier → xshl.verify spans, xshl.verify.duration (s), xshl.verify.outcomes", () => {
 	it("one span and one point per call, times from the event, outcome, code, engine and cache hit", async () => {
-		const jwks = await jwksServer();
-		closers.push(() => jwks.close());
-		const keys = new RemoteKeySet({ name: NAME, url: jwks.url });
-		closers.push(() => keys.close());
-		await keys.load();
+		const { jwks, keys } = await loadedKeys();
 		const verifier = createSessionVerifier({
 			keys,
 			audience: ["service-api"],
@@ -428,11 +434,7 @@ describe("store → xshl.store.<op> spans, xshl.store.call.duration (s), xshl.re
 
 describe("RevocationFeedClient → xshl.feed.refreshes", () => {
 	it("a failed feed refresh counts as outcome error with its code", async () => {
-		const jwks = await jwksServer();
-		closers.push(() => jwks.close());
-		const keys = new RemoteKeySet({ name: NAME, url: jwks.url });
-		closers.push(() => keys.close());
-		await keys.load();
+		const { jwks, keys } = await loadedKeys();
 		jwks.fail(true);
 		const feed = new RevocationFeedClient({
 			url: jwks.url.replace("jwks.json", "xshl-revocations"),
@@ -466,11 +468,7 @@ describe("RevocationFeedClient → xshl.feed.refreshes", () => {
 	});
 
 	it("a feed refresh is a span over its request and a duration point", async () => {
-		const jwks = await jwksServer();
-		closers.push(() => jwks.close());
-		const keys = new RemoteKeySet({ name: NAME, url: jwks.url });
-		closers.push(() => keys.close());
-		await keys.load();
+		const { jwks, keys } = await loadedKeys();
 		const { privateKey, header } = jwks.ring.signingKey();
 		const payload = {
 			v: 1,

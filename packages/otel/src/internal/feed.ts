@@ -1,7 +1,7 @@
 // RevocationFeedClient events → span `xshl.feed.refresh`, histogram `xshl.feed.refresh.duration`
 // (s), counters of refreshes by outcome, stale and expired states.
 import type { FeedLike } from "../sources";
-import { errorType, seconds, type Telemetry } from "./telemetry";
+import { errorType, seconds, spanWindow, type Telemetry } from "./telemetry";
 
 /** A duration a feed client reported, or undefined (clients before durations). */
 function msOf(e: { durationMs?: unknown }): number | undefined {
@@ -37,8 +37,8 @@ export function attachFeed(feed: FeedLike, t: Telemetry): Array<() => void> {
 			if (ms === undefined) return;
 			const attributes = { "xshl.feed.outcome": outcome, "xshl.feed.via": e.via ?? "poll" };
 			duration.record(ms / 1000, attributes);
-			const end = Date.now();
-			t.span("xshl.feed.refresh", end - ms, end, {
+			const [start, end] = spanWindow(undefined, ms);
+			t.span("xshl.feed.refresh", start, end, {
 				...attributes,
 				"xshl.feed.delta": e.delta,
 				"xshl.feed.entries": e.entries,
@@ -51,8 +51,8 @@ export function attachFeed(feed: FeedLike, t: Telemetry): Array<() => void> {
 			if (ms === undefined) return;
 			const attributes = { "xshl.feed.outcome": "error", "xshl.feed.via": "poll" };
 			duration.record(ms / 1000, { ...attributes, "error.type": type });
-			const end = Date.now();
-			t.span("xshl.feed.refresh", end - ms, end, attributes, type);
+			const [start, end] = spanWindow(undefined, ms);
+			t.span("xshl.feed.refresh", start, end, attributes, type);
 		}),
 		feed.on("stale", () => stale.add(1)),
 		feed.on("expired", (e) => expired.add(1, { "xshl.feed.policy": e.policy })),

@@ -1,15 +1,7 @@
 // RemoteKeySet events → span `xshl.keys.fetch`, histogram `xshl.keys.fetch.duration` (s),
 // counters of failed attempts, stale serving, expiry, unknown kids and rejected keys.
 import type { KeySetLike } from "../sources";
-import { errorType, seconds, type Telemetry } from "./telemetry";
-
-/** A refresh's span: from its `startedAt` (key sets that report it), else now − duration. */
-function window(startedAt: number | undefined, durationMs: number): [number, number] {
-	if (typeof startedAt === "number" && Number.isFinite(startedAt))
-		return [startedAt, startedAt + durationMs];
-	const end = Date.now();
-	return [end - durationMs, end];
-}
+import { errorType, seconds, spanWindow, type Telemetry } from "./telemetry";
 
 export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void> {
 	const m = t.meter;
@@ -42,7 +34,7 @@ export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void
 	});
 	return [
 		keySet.on("refresh", (e) => {
-			const [start, end] = window(e.startedAt, e.durationMs);
+			const [start, end] = spanWindow(e.startedAt, e.durationMs);
 			duration.record(e.durationMs / 1000, { "http.response.status_code": e.status });
 			t.span("xshl.keys.fetch", start, end, {
 				"http.response.status_code": e.status,
@@ -56,7 +48,7 @@ export function attachKeySet(keySet: KeySetLike, t: Telemetry): Array<() => void
 			if (e.final) {
 				// a failed refresh spans its attempts (`durationMs`; older key sets: a point in time)
 				const ms = typeof e.durationMs === "number" && e.durationMs >= 0 ? e.durationMs : 0;
-				const [start, end] = window(e.startedAt, ms);
+				const [start, end] = spanWindow(e.startedAt, ms);
 				duration.record(ms / 1000, { "error.type": type });
 				t.span("xshl.keys.fetch", start, end, { "xshl.keys.attempts": e.attempt }, type);
 			}

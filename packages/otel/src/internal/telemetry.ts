@@ -27,6 +27,17 @@ export function seconds(description: string): MetricOptions {
 	return { description, unit: "s", advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
 }
 
+/**
+ * The span of something that reported its duration after the fact: from its `startedAt` when
+ * the source gives one, else ending now.
+ */
+export function spanWindow(startedAt: number | undefined, durationMs: number): [number, number] {
+	if (typeof startedAt === "number" && Number.isFinite(startedAt))
+		return [startedAt, startedAt + durationMs];
+	const end = Date.now();
+	return [end - durationMs, end];
+}
+
 /** `error.type` of a failure: its code, or `_OTHER` (semconv) when it has none. */
 export function errorType(code: unknown): string {
 	return typeof code === "string" && code !== "" ? code : "_OTHER";
