@@ -133,8 +133,11 @@ describe.runIf(reachable || required)("several instances on one Redis", () => {
 	});
 
 	it("answers an oversized Authorization header with 431, never 500 (FMT-05)", async () => {
+		// twice Node's 16 KiB header limit, and inside one 64 KiB socket read: the server reads the
+		// whole request before it answers and closes (a 1 MiB header left unread bytes behind,
+		// the close became a reset, and the client's write failed with EPIPE in one CI run)
 		const res = await fetch(`${a.url}/api/me`, {
-			headers: { authorization: `Bearer ${"a".repeat(1024 * 1024)}` },
+			headers: { authorization: `Bearer ${"a".repeat(32 * 1024)}` },
 		});
 		expect(res.status).toBe(431);
 		expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
